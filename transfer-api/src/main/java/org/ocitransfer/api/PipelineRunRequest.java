@@ -1,0 +1,62 @@
+package org.ocitransfer.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a pipeline run is asked to do.
+ *
+ * @param pipelineResourceId the pipeline's id, ending in {@code /exportPipelines/<name>} or
+ *                           {@code /importPipelines/<name>}
+ * @param artifacts          export only: references ({@code repo}, {@code repo:tag}, {@code repo@sha256:...})
+ * @param source             import only: the archive blob to read
+ * @param target             export only: the archive blob to write
+ * @param catalogDigest      import: when set, the archive's catalog must have this digest; export: ignored
+ */
+public record PipelineRunRequest(String pipelineResourceId, List<String> artifacts, BlobLocation source,
+                                 BlobLocation target, String catalogDigest) {
+
+    /** Validates the shape: an export names a target blob and artifacts; an import names a source blob. */
+    public PipelineRunRequest {
+        ResourceNames.PipelineId id = ResourceNames.parsePipelineId(pipelineResourceId);
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        if (id.kind() == PipelineKind.EXPORT) {
+            Objects.requireNonNull(target, "an export run needs a target blob name");
+            if (artifacts.isEmpty()) {
+                throw new IllegalArgumentException("An export run needs at least one artifact to export");
+            }
+            if (source != null) {
+                throw new IllegalArgumentException("An export run takes a target blob, not a source blob");
+            }
+            for (String artifact : artifacts) {
+                ArtifactRef.parse(artifact);
+            }
+        } else {
+            Objects.requireNonNull(source, "an import run needs a source blob name");
+            if (!artifacts.isEmpty()) {
+                throw new IllegalArgumentException("An import run takes no artifact list: it imports what the"
+                        + " archive holds");
+            }
+            if (target != null) {
+                throw new IllegalArgumentException("An import run takes a source blob, not a target blob");
+            }
+        }
+    }
+
+    /** An export of the artifacts into the named blob. */
+    public static PipelineRunRequest export(String pipelineName, String targetBlob, List<String> artifacts) {
+        return new PipelineRunRequest(ResourceNames.pipelineId(PipelineKind.EXPORT, pipelineName), artifacts,
+                null, BlobLocation.named(targetBlob), null);
+    }
+
+    /** An import of the named blob. */
+    public static PipelineRunRequest importBlob(String pipelineName, String sourceBlob) {
+        return new PipelineRunRequest(ResourceNames.pipelineId(PipelineKind.IMPORT, pipelineName), List.of(),
+                BlobLocation.named(sourceBlob), null, null);
+    }
+
+    /** The pipeline this request runs. */
+    public ResourceNames.PipelineId pipeline() {
+        return ResourceNames.parsePipelineId(pipelineResourceId);
+    }
+}

@@ -1,0 +1,17 @@
+package org.ocitransfer.core.blob;
+
+import org.ocitransfer.api.TransferException;
+
+/** A storage operation failed; the message names the container, the likely cause, and what to do. */
+public class BlobStoreException extends TransferException {
+
+    /** With a message. */
+    public BlobStoreException(String message) {
+        super(message);
+    }
+
+    /** With a message and cause. */
+    public BlobStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

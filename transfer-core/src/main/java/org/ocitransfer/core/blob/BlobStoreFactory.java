@@ -1,0 +1,17 @@
+package org.ocitransfer.core.blob;
+
+import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.core.secret.SecretStore;
+
+/** Opens the blob store of a pipeline's container. The client asks each factory in turn. */
+public interface BlobStoreFactory {
+
+    /** Whether this factory opens containers of this kind (by URI and access mode). */
+    boolean supports(StorageContainer container);
+
+    /**
+     * Opens it; the SAS token, when the container has a secret URI, is read through {@code secrets}.
+     * The caller closes it.
+     */
+    BlobStore open(StorageContainer container, SecretStore secrets);
+}
