@@ -409,7 +409,7 @@ final class TarScanner {
     private void skipTo(long target) throws IOException {
         if (in != null && target <= windowEnd) {
             // Within the window already fetched: reading on costs less than another ranged read.
-            byte[] sink = new byte[8192];
+            byte[] sink = pos < target ? new byte[(int) Math.min(8192, target - pos)] : null;
             while (pos < target) {
                 int n = in.read(sink, 0, (int) Math.min(sink.length, target - pos));
                 if (n < 0) {
