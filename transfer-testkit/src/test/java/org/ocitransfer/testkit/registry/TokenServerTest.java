@@ -3,6 +3,7 @@ package org.ocitransfer.testkit.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -74,7 +75,8 @@ class TokenServerTest {
         assertThat(claims.get("exp").asLong()).isGreaterThan(claims.get("iat").asLong());
         assertThat(claims.get("nbf").asLong()).isLessThanOrEqualTo(claims.get("iat").asLong());
         assertThat(claims.get("jti").asText()).isNotEmpty();
-        assertThat(JSON.convertValue(claims.get("access"), List.class)).containsExactly(
+        assertThat(JSON.convertValue(claims.get("access"), new TypeReference<List<Map<String, Object>>>() { }))
+                .containsExactly(
                 Map.of("type", "repository", "name", "team/app", "actions", List.of("pull", "push")),
                 Map.of("type", "registry", "name", "catalog", "actions", List.of("*")));
     }
