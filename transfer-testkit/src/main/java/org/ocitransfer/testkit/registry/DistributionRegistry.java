@@ -77,6 +77,7 @@ public final class DistributionRegistry implements AutoCloseable {
     private final TokenServer tokenServer;
     private int port;
     private Process process;
+    private boolean closed;
 
     private DistributionRegistry(Builder b, Path executable, Path storageDir) {
         this.mode = b.mode;
@@ -201,9 +202,13 @@ public final class DistributionRegistry implements AutoCloseable {
         }
     }
 
-    /** Stops the process and the token server, and deletes the storage directory. */
+    /** Stops the process and the token server, and deletes the storage directory. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stopProcess();
         if (tokenServer != null) {
             tokenServer.close();

@@ -71,6 +71,7 @@ public final class TokenServer implements AutoCloseable {
     private final List<String> requestedScopes = new CopyOnWriteArrayList<>();
     private final AtomicInteger accessTokensIssued = new AtomicInteger();
     private static SelfSignedCertificate sharedCertificate;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * A scope as the token protocol writes it, {@code type:name:action,action} (the name may itself hold colons,
@@ -406,9 +407,12 @@ public final class TokenServer implements AutoCloseable {
         return Response.json(200, body);
     }
 
-    /** Stops the server. */
+    /** Stops the server. Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
     }
