@@ -156,6 +156,24 @@ class TokenServerTest {
     }
 
     @Test
+    void theRealRegistryRefusesWhatThePolicyDidNotGrant() throws Exception {
+        try (DistributionRegistry registry = DistributionRegistry.builder().auth(AuthMode.TOKEN)
+                .tokenServer(b -> b.policy(TokenServer.AccessPolicy.pullOnly())).start()) {
+            TokenServer tokens = registry.tokenServer();
+            HttpResponse<byte[]> token = PlainHttp.get(tokens.realm() + "?service=" + tokens.service()
+                    + "&scope=repository:kit/ro:pull,push", PlainHttp.basic(registry.username(), registry.password()));
+            String bearer = "Bearer " + JSON.readTree(token.body()).get("token").asText();
+            HttpResponse<String> push = PlainHttp.CLIENT.send(HttpRequest.newBuilder(
+                    URI.create(registry.url() + "/v2/kit/ro/blobs/uploads/")).header("Authorization", bearer)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(push.statusCode()).isEqualTo(401);
+            assertThat(push.headers().firstValue("WWW-Authenticate").orElseThrow())
+                    .contains("error=\"insufficient_scope\"").contains("repository:kit/ro:pull,push");
+            assertThat(PlainHttp.get(registry.url() + "/v2/kit/ro/tags/list", bearer).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void scopesParseNamesWithColons() {
         TokenServer.Scope scope = TokenServer.Scope.parse("repository:host:5000/team/app:pull,push");
         assertThat(scope.name()).isEqualTo("host:5000/team/app");
