@@ -169,7 +169,13 @@ public final class ArchiveReader implements AutoCloseable {
         try {
             return ArchiveJson.MAPPER.treeToValue(node, Descriptor.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw refuse(where, what + " is not a valid descriptor: " + e.getMessage());
+            Throwable reason = e;
+            while (reason.getCause() != null && !(reason instanceof IllegalArgumentException)) {
+                reason = reason.getCause();
+            }
+            String message = reason instanceof JsonProcessingException jpe ? jpe.getOriginalMessage()
+                    : reason.getMessage();
+            throw refuse(where, what + " is not a valid descriptor: " + message);
         }
     }
 

@@ -191,10 +191,8 @@ final class TarScanner {
                             + "-byte limit for " + normalised);
                 }
                 captured.put(normalised, read((int) entrySize, normalised));
-                skipTo(dataOffset + TarHeaders.padded(entrySize));
-            } else {
-                skipTo(dataOffset + TarHeaders.padded(entrySize));
             }
+            skipTo(dataOffset + TarHeaders.padded(entrySize));
             entries.add(new Entry(normalised, directory, extendedAt >= 0 ? extendedAt : headerOffset, dataOffset,
                     entrySize));
             pax = null;
