@@ -31,7 +31,7 @@ import org.ocitransfer.core.registry.auth.CredentialProvider;
  * <pre>{@code
  * try (HttpRegistry registry = HttpRegistry.builder()
  *         .uri("https://myregistry.azurecr.io")
- *         .credentials(new EnvironmentCredentials().orElse(DockerConfigCredentials.load()))
+ *         .credentials(EnvironmentCredentials.fromSystem().orElse(DockerConfigCredentials.load()))
  *         .build()) {
  *     Descriptor d = registry.repository("team/app").resolve("1.0");
  * }
