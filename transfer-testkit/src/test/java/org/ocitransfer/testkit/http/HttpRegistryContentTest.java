@@ -173,7 +173,8 @@ class HttpRegistryContentTest {
 
         GeneratedContent elsewhere = gen.layer(1_200_000);
         assertThat(target.mount(elsewhere.descriptor(), "mount/src")).isFalse(); // the source does not have it
-        target.push(elsewhere.descriptor(), elsewhere.source());                 // continues the opened upload
+        // Another handle on the same repository continues the upload the declined mount opened.
+        registry.repository("mount/dst").push(elsewhere.descriptor(), elsewhere.source());
         assertThat(readVerified(target, elsewhere.descriptor())).isTrue();
     }
 

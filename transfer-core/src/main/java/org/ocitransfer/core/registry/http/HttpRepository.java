@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ocitransfer.core.content.ContentSource;
@@ -56,8 +55,6 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     private final String name;
     private final List<String> pull;
     private final List<String> push;
-    /** Upload sessions the registry opened when it declined a mount, kept for the push that follows. */
-    private final Map<String, URI> pendingUploads = new ConcurrentHashMap<>();
 
     HttpRepository(HttpRegistry registry, Transport transport, String name) {
         if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
@@ -252,7 +249,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
             }
             if (r.status() == 202) {
                 // Declined: the registry opened an upload instead; the push that follows continues it.
-                pendingUploads.put(blob.digest(), t.uploadLocation(r, call));
+                registry.pendingUploads().put(name + "@" + blob.digest(), t.uploadLocation(r, call));
                 return false;
             }
             throw t.failure(r, call);
@@ -410,7 +407,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
 
     private void uploadOnce(Descriptor expected, ContentSource content, byte[] bytes) {
         String what = "blob " + expected.digest() + " in repository '" + name + "'";
-        URI pending = pendingUploads.remove(expected.digest());
+        URI pending = registry.pendingUploads().remove(name + "@" + expected.digest());
         boolean fresh = pending == null;
         Session session = new Session(fresh ? startUpload(what) : pending);
         try {
