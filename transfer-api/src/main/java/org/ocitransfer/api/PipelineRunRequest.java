@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param source             import only: the archive blob to read
  * @param target             export only: the archive blob to write
  * @param catalogDigest      import: when set, the archive's catalog must have this digest; export: ignored
+ * @param targetRepository   import only, optional: the repository for archive entries named by a bare tag (as
+ *                           plain OCI layouts from other tools name them); entries naming their repository keep it
  */
 public record PipelineRunRequest(String pipelineResourceId, List<String> artifacts, BlobLocation source,
-                                 BlobLocation target, String catalogDigest) {
+                                 BlobLocation target, String catalogDigest, String targetRepository) {
 
     /** Validates the shape: an export names a target blob and artifacts; an import names a source blob. */
     public PipelineRunRequest {
@@ -28,6 +30,10 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
             if (source != null) {
                 throw new IllegalArgumentException("An export run takes a target blob, not a source blob");
             }
+            if (targetRepository != null) {
+                throw new IllegalArgumentException("An export run takes no target repository: the artifacts name"
+                        + " their repositories");
+            }
             for (String artifact : artifacts) {
                 ArtifactRef.parse(artifact);
             }
@@ -40,19 +46,32 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
             if (target != null) {
                 throw new IllegalArgumentException("An import run takes a source blob, not a target blob");
             }
+            if (targetRepository != null) {
+                new ArtifactRef(null, targetRepository, null, null);
+            }
         }
     }
 
     /** An export of the artifacts into the named blob. */
     public static PipelineRunRequest export(String pipelineName, String targetBlob, List<String> artifacts) {
         return new PipelineRunRequest(ResourceNames.pipelineId(PipelineKind.EXPORT, pipelineName), artifacts,
-                null, BlobLocation.named(targetBlob), null);
+                null, BlobLocation.named(targetBlob), null, null);
     }
 
     /** An import of the named blob. */
     public static PipelineRunRequest importBlob(String pipelineName, String sourceBlob) {
         return new PipelineRunRequest(ResourceNames.pipelineId(PipelineKind.IMPORT, pipelineName), List.of(),
-                BlobLocation.named(sourceBlob), null, null);
+                BlobLocation.named(sourceBlob), null, null, null);
+    }
+
+    /** This import request, with a repository for entries named by a bare tag. */
+    public PipelineRunRequest withTargetRepository(String repository) {
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, catalogDigest, repository);
+    }
+
+    /** This import request, requiring the archive's catalog to have this digest. */
+    public PipelineRunRequest withCatalogDigest(String digest) {
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, digest, targetRepository);
     }
 
     /** The pipeline this request runs. */

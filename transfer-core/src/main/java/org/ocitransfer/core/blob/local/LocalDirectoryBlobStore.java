@@ -1,0 +1,307 @@
+package org.ocitransfer.core.blob.local;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.ocitransfer.core.blob.BlobAlreadyExistsException;
+import org.ocitransfer.core.blob.BlobClaim;
+import org.ocitransfer.core.blob.BlobItem;
+import org.ocitransfer.core.blob.BlobNotFoundException;
+import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.UploadOptions;
+import org.ocitransfer.core.io.AtomicFiles;
+
+/**
+ * A local directory as a container ({@code file:///path/dir}). Blobs are plain files (names may hold {@code /});
+ * an upload goes to a hidden file under {@code .uploads/} and is renamed (or, without overwrite, hard-linked, which
+ * fails atomically when the name is taken) into place on commit, so readers never see a partial blob. Metadata lives
+ * in {@code .metadata/<name>.json}; claims are files under {@code .claims/} created atomically. Names starting with
+ * {@code .} are hidden from listings.
+ */
+public final class LocalDirectoryBlobStore implements BlobStore {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final Path root;
+
+    private LocalDirectoryBlobStore(Path root) {
+        this.root = root;
+    }
+
+    /** Opens (creating when absent) the directory. */
+    public static LocalDirectoryBlobStore open(Path root) {
+        try {
+            Files.createDirectories(root);
+            return new LocalDirectoryBlobStore(root.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot create the container directory " + root + ": " + e.getMessage()
+                    + " (check the path and its permissions)", e);
+        }
+    }
+
+    /** Opens a {@code file:///path/dir} container URI. */
+    public static LocalDirectoryBlobStore open(URI uri) {
+        if (!"file".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("Not a local directory container URI: '" + uri
+                    + "'; write file:///absolute/path/dir");
+        }
+        return open(Path.of(uri));
+    }
+
+    @Override
+    public String location() {
+        return root.toUri().toString().replaceAll("/$", "");
+    }
+
+    /** The directory. */
+    public Path root() {
+        return root;
+    }
+
+    private Path blobPath(String name) {
+        if (name == null || name.isEmpty() || name.startsWith("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("Invalid blob name '" + name + "'");
+        }
+        for (String segment : name.split("/")) {
+            if (segment.isEmpty() || segment.startsWith(".")) {
+                throw new IllegalArgumentException("Invalid blob name '" + name + "': no path segment may be empty"
+                        + " or start with '.'");
+            }
+        }
+        return root.resolve(name);
+    }
+
+    private Path metadataPath(String name) {
+        return root.resolve(".metadata").resolve(name + ".json");
+    }
+
+    @Override
+    public List<BlobItem> list() {
+        List<BlobItem> items = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = root.relativize(file);
+                if (relative.toString().isEmpty() || hidden(relative) || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                String name = relative.toString().replace('\\', '/');
+                properties(name).ifPresent(items::add);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new BlobStoreException("Cannot list container " + location() + ": " + e.getMessage(), e);
+        }
+        items.sort(java.util.Comparator.comparing(BlobItem::name));
+        return items;
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Optional<BlobItem> properties(String name) {
+        Path path = blobPath(name);
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            Instant modified = attributes.lastModifiedTime().toInstant();
+            String etag = "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modified.getEpochSecond())
+                    + "-" + Integer.toHexString(modified.getNano()) + "-" + attributes.fileKey() + "\"";
+            return Optional.of(new BlobItem(name, attributes.size(), modified, readMetadata(name), etag));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot read blob '" + name + "' in " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> readMetadata(String name) throws IOException {
+        Path path = metadataPath(name);
+        if (!Files.exists(path)) {
+            return Map.of();
+        }
+        return MAPPER.readValue(Files.readAllBytes(path), new TypeReference<Map<String, String>>() { });
+    }
+
+    @Override
+    public InputStream read(String name) {
+        try {
+            return Files.newInputStream(blobPath(name));
+        } catch (NoSuchFileException e) {
+            throw new BlobNotFoundException(location(), name);
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot read blob '" + name + "' in " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream read(String name, long offset, long length) {
+        try {
+            SeekableByteChannel channel = Files.newByteChannel(blobPath(name), StandardOpenOption.READ);
+            if (offset < 0 || length < 0 || offset + length > channel.size()) {
+                long size = channel.size();
+                channel.close();
+                throw new BlobStoreException("Range " + offset + "+" + length + " is outside blob '" + name
+                        + "' in " + location() + " (" + size + " bytes)");
+            }
+            channel.position(offset);
+            return new BoundedInputStream(Channels.newInputStream(channel), length);
+        } catch (NoSuchFileException e) {
+            throw new BlobNotFoundException(location(), name);
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot read blob '" + name + "' in " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BlobUpload upload(String name, UploadOptions options) {
+        Path target = blobPath(name);
+        if (!options.overwrite() && Files.exists(target)) {
+            throw new BlobAlreadyExistsException(location(), name);
+        }
+        try {
+            Path uploads = root.resolve(".uploads");
+            Files.createDirectories(uploads);
+            Path temp = uploads.resolve(UUID.randomUUID() + ".part");
+            return new LocalUpload(name, target, temp, Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW),
+                    options);
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot start writing blob '" + name + "' in " + location() + ": "
+                    + e.getMessage() + " (check free space and permissions)", e);
+        }
+    }
+
+    private final class LocalUpload implements BlobUpload {
+        private final String name;
+        private final Path target;
+        private final Path temp;
+        private final OutputStream out;
+        private final UploadOptions options;
+        private boolean committed;
+
+        LocalUpload(String name, Path target, Path temp, OutputStream out, UploadOptions options) {
+            this.name = name;
+            this.target = target;
+            this.temp = temp;
+            this.out = out;
+            this.options = options;
+        }
+
+        @Override
+        public OutputStream output() {
+            return out;
+        }
+
+        @Override
+        public void commit() {
+            try {
+                out.close();
+                if (options.expectedSize() >= 0 && Files.size(temp) != options.expectedSize()) {
+                    throw new BlobStoreException("Blob '" + name + "' was " + Files.size(temp) + " bytes, expected "
+                            + options.expectedSize() + ": not committed");
+                }
+                Files.createDirectories(target.getParent());
+                Path metaTemp = null;
+                if (!options.metadata().isEmpty()) {
+                    metaTemp = temp.resolveSibling(temp.getFileName() + ".meta");
+                    Files.write(metaTemp, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(options.metadata())));
+                }
+                if (options.overwrite()) {
+                    AtomicFiles.move(temp, target);
+                } else {
+                    try {
+                        Files.createLink(target, temp);
+                    } catch (FileAlreadyExistsException e) {
+                        throw new BlobAlreadyExistsException(location(), name);
+                    }
+                    Files.delete(temp);
+                }
+                committed = true;
+                Path metaTarget = metadataPath(name);
+                Files.createDirectories(metaTarget.getParent());
+                if (metaTemp != null) {
+                    AtomicFiles.move(metaTemp, metaTarget);
+                } else {
+                    Files.deleteIfExists(metaTarget);
+                }
+            } catch (IOException e) {
+                throw new BlobStoreException("Cannot commit blob '" + name + "' in " + location() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (committed) {
+                return;
+            }
+            try {
+                out.close();
+                Files.deleteIfExists(temp);
+                Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + ".meta"));
+            } catch (IOException e) {
+                throw new BlobStoreException("Cannot discard the unfinished upload of '" + name + "' ("
+                        + temp + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(String name) {
+        try {
+            boolean existed = Files.deleteIfExists(blobPath(name));
+            Files.deleteIfExists(metadataPath(name));
+            return existed;
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot delete blob '" + name + "' in " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setMetadata(String name, Map<String, String> metadata) {
+        if (!Files.exists(blobPath(name))) {
+            throw new BlobNotFoundException(location(), name);
+        }
+        try {
+            Path target = metadataPath(name);
+            Files.createDirectories(target.getParent());
+            AtomicFiles.write(target, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(metadata)));
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot set metadata of blob '" + name + "' in " + location() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<BlobClaim> tryClaim(String name, Duration ttl) {
+        return LocalClaim.tryClaim(root.resolve(".claims"), name, ttl);
+    }
+}
