@@ -15,6 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.copy.BlobCopier;
+import org.ocitransfer.azure.copy.CopyMethod;
+import org.ocitransfer.azure.copy.CopyResult;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
@@ -59,6 +62,39 @@ class ManagedIdentityBlobStoreTest {
         }
         assertThat(credential.requests()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.scopes()).containsExactly(AzureBlobStore.STORAGE_SCOPE));
+    }
+
+    @Test
+    void copiesBetweenIdentityContainersServerSideWithTheSourceTokenOrStreamsWhenTooLargeForThat()
+            throws IOException {
+        AZURITE.azurite().createContainer("mi-src");
+        AZURITE.azurite().createContainer("mi-dst");
+        EntraIdStandInCredential credential = new EntraIdStandInCredential(AZURITE.certificate(), "tenant-c");
+        try (AzureBlobStore src = identityStore("mi-src", credential, AzureBlobStore.DEFAULT_SYNC_COPY_LIMIT);
+             AzureBlobStore dst = identityStore("mi-dst", credential, AzureBlobStore.DEFAULT_SYNC_COPY_LIMIT);
+             AzureBlobStore dstNoSync = identityStore("mi-dst", credential, 0)) {
+            try (BlobUpload upload = src.upload("a.tar", new UploadOptions(false,
+                    Map.of("catalogdigest", "sha256:" + "1".repeat(64)), 5))) {
+                upload.output().write("abcde".getBytes());
+                upload.commit();
+            }
+            CopyResult sync = BlobCopier.create().copy(src, "a.tar", dst, "sync.tar", false);
+            assertThat(sync.method()).isEqualTo(CopyMethod.SERVER_SIDE_SYNC);
+            // A start-copy cannot carry the source's token: the copier streams instead.
+            CopyResult streamed = BlobCopier.create().copy(src, "a.tar", dstNoSync, "streamed.tar", false);
+            assertThat(streamed.method()).isEqualTo(CopyMethod.STREAMED);
+            for (String name : new String[] {"sync.tar", "streamed.tar"}) {
+                try (InputStream in = dst.read(name)) {
+                    assertThat(new String(in.readAllBytes())).isEqualTo("abcde");
+                }
+                assertThat(dst.properties(name).orElseThrow().metadata()).containsKey("catalogdigest");
+            }
+        }
+    }
+
+    private static AzureBlobStore identityStore(String container, TokenCredential credential, long syncLimit) {
+        return AzureBlobStore.builder(AZURITE.azurite().containerUri(container)).credential(credential)
+                .httpClient(AZURITE.azurite().httpClient()).syncCopyLimit(syncLimit).build();
     }
 
     @Test
