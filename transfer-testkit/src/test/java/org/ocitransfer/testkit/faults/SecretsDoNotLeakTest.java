@@ -117,8 +117,14 @@ class SecretsDoNotLeakTest {
 
     private static void search(String where, String text, Map<String, String> secrets, List<String> leaks) {
         secrets.forEach((name, secret) -> {
-            if (text.contains(secret)) {
-                leaks.add(name + " in " + where);
+            int at = text.indexOf(secret);
+            if (at >= 0) {
+                // What came before it, to find the culprit; the secret itself is not repeated in the report.
+                String before = text.substring(Math.max(0, at - 300), at);
+                for (String other : secrets.values()) {
+                    before = before.replace(other, "<secret>");
+                }
+                leaks.add(name + " in " + where + ", after: ..." + before);
             }
         });
     }
