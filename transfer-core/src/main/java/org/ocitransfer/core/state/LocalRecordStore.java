@@ -1,21 +1,16 @@
 package org.ocitransfer.core.state;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.content.Digest;
+import org.ocitransfer.core.io.AtomicFiles;
 
 /**
  * Records in a local state directory: {@code <dir>/<collection>/<name>.json}, replaced atomically; conditional
@@ -84,8 +79,7 @@ public final class LocalRecordStore implements RecordStore {
         Path target = file(collection, name);
         try {
             Files.createDirectories(target.getParent());
-            try (FileChannel channel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
+            AtomicFiles.withLock(root.resolve(".lock"), () -> {
                 if (expectedEtag != null) {
                     Optional<StoredRecord> current = get(collection, name);
                     boolean ok = expectedEtag.equals(ABSENT) ? current.isEmpty()
@@ -94,14 +88,9 @@ public final class LocalRecordStore implements RecordStore {
                         throw new RecordConflictException(collection, name);
                     }
                 }
-                Path temp = target.resolveSibling("." + name + "." + UUID.randomUUID() + ".tmp");
-                Files.write(temp, content);
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+                AtomicFiles.write(target, content);
+                return null;
+            });
             return etag(content);
         } catch (IOException e) {
             throw new TransferException("Cannot write record " + collection + "/" + name + " in " + root + ": "

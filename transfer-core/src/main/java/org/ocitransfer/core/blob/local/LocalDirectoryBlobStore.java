@@ -9,12 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -33,6 +31,7 @@ import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobUpload;
 import org.ocitransfer.core.blob.UploadOptions;
+import org.ocitransfer.core.io.AtomicFiles;
 
 /**
  * A local directory as a container ({@code file:///path/dir}). Blobs are plain files (names may hold {@code /});
@@ -236,7 +235,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
                     Files.write(metaTemp, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(options.metadata())));
                 }
                 if (options.overwrite()) {
-                    moveAtomically(temp, target);
+                    AtomicFiles.move(temp, target);
                 } else {
                     try {
                         Files.createLink(target, temp);
@@ -249,7 +248,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
                 Path metaTarget = metadataPath(name);
                 Files.createDirectories(metaTarget.getParent());
                 if (metaTemp != null) {
-                    moveAtomically(metaTemp, metaTarget);
+                    AtomicFiles.move(metaTemp, metaTarget);
                 } else {
                     Files.deleteIfExists(metaTarget);
                 }
@@ -275,14 +274,6 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         }
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
     @Override
     public boolean delete(String name) {
         try {
@@ -302,9 +293,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         try {
             Path target = metadataPath(name);
             Files.createDirectories(target.getParent());
-            Path temp = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
-            Files.write(temp, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(metadata)));
-            moveAtomically(temp, target);
+            AtomicFiles.write(target, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(metadata)));
         } catch (IOException e) {
             throw new BlobStoreException("Cannot set metadata of blob '" + name + "' in " + location() + ": "
                     + e.getMessage(), e);

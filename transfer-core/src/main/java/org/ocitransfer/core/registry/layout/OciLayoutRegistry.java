@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +24,7 @@ import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.Manifests;
 import org.ocitransfer.core.content.VerifyingInputStream;
+import org.ocitransfer.core.io.AtomicFiles;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
@@ -73,7 +71,7 @@ public final class OciLayoutRegistry implements Registry {
             }
             Path index = root.resolve("index.json");
             if (!Files.exists(index)) {
-                writeAtomically(index, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
+                AtomicFiles.write(index, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
                         .getBytes(StandardCharsets.UTF_8));
             }
             return new OciLayoutRegistry(root);
@@ -162,16 +160,6 @@ public final class OciLayoutRegistry implements Registry {
         }
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, bytes);
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
     private final class LayoutRepository implements Repository, TagListSupport {
         private final String name;
 
@@ -255,11 +243,13 @@ public final class OciLayoutRegistry implements Registry {
 
         @Override
         public boolean exists(Descriptor descriptor) {
+            Path path = blobPath(descriptor.digest());
             try {
-                Path path = blobPath(descriptor.digest());
-                return Files.exists(path) && Files.size(path) == descriptor.size();
-            } catch (IOException e) {
+                return Files.size(path) == descriptor.size();
+            } catch (NoSuchFileException e) {
                 return false;
+            } catch (IOException e) {
+                throw RegistryException.fromIo("check " + descriptor.digest(), location(), e);
             }
         }
 
@@ -301,9 +291,8 @@ public final class OciLayoutRegistry implements Registry {
                         + " in " + location() + ": manifest " + manifest.digest() + " is not there; push it first");
             }
             String refName = name + ":" + tag;
-            Path lockFile = root.resolve(".index.lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
+            try {
+                AtomicFiles.withLock(root.resolve(".index.lock"), () -> {
                 ObjectNode index = readIndex();
                 ArrayNode manifests = index.withArray("manifests");
                 ArrayNode kept = MAPPER.createArrayNode();
@@ -321,8 +310,10 @@ public final class OciLayoutRegistry implements Registry {
                 }
                 entry.putObject("annotations").put(REF_NAME, refName);
                 index.set("manifests", kept);
-                writeAtomically(root.resolve("index.json"), MAPPER.writerWithDefaultPrettyPrinter()
+                AtomicFiles.write(root.resolve("index.json"), MAPPER.writerWithDefaultPrettyPrinter()
                         .writeValueAsBytes(index));
+                return null;
+                });
             } catch (IOException e) {
                 throw new RegistryException(RegistryException.Reason.OTHER, "Cannot update " + root
                         + "/index.json to tag " + refName + ": " + e.getMessage(), 0, List.of(), e);

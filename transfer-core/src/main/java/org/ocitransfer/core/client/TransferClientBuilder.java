@@ -1,0 +1,118 @@
+package org.ocitransfer.core.client;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.core.blob.BlobStoreFactory;
+import org.ocitransfer.core.blob.local.LocalDirectoryBlobStoreFactory;
+import org.ocitransfer.core.registry.Registry;
+import org.ocitransfer.core.registry.RegistryFactory;
+import org.ocitransfer.core.registry.layout.OciLayoutRegistryFactory;
+import org.ocitransfer.core.secret.SecretStore;
+import org.ocitransfer.core.secret.SecretStores;
+import org.ocitransfer.core.state.LocalRecordStore;
+import org.ocitransfer.core.state.RecordStore;
+
+/**
+ * Builds a {@link TransferClient}. Built in: OCI layout registries ({@code oci-layout:/path}), local directory
+ * containers ({@code file:///dir}), {@code env:} and {@code file:} secrets, records in a state directory
+ * ({@code $TRANSFER_HOME}, else {@code ~/.transfer}). Add the HTTP registry client, Azure storage and Key Vault
+ * through the factory and store methods.
+ *
+ * <pre>{@code
+ * TransferClient client = new TransferClientBuilder()
+ *         .stateDirectory(Path.of("/var/lib/transfer"))
+ *         .registryFactory(new HttpRegistryFactory(credentials))
+ *         .buildClient();
+ * }</pre>
+ */
+public final class TransferClientBuilder {
+
+    /** The documented limit of artifacts per run. */
+    public static final int DEFAULT_MAX_ARTIFACTS = 50;
+
+    private RecordStore recordStore;
+    private Path stateDirectory;
+    private final List<RegistryFactory> registryFactories = new ArrayList<>();
+    private final Map<String, Registry> registries = new ConcurrentHashMap<>();
+    private final List<BlobStoreFactory> blobStoreFactories = new ArrayList<>();
+    private final List<SecretStore> secretStores = new ArrayList<>();
+    private int maxArtifactsPerRun = DEFAULT_MAX_ARTIFACTS;
+    private int maxConcurrentRuns = 4;
+
+    /** Keeps records in this directory (created when absent). */
+    public TransferClientBuilder stateDirectory(Path directory) {
+        this.stateDirectory = directory;
+        return this;
+    }
+
+    /** Keeps records in this store (for example a shared one in Azure storage) instead of a directory. */
+    public TransferClientBuilder recordStore(RecordStore store) {
+        this.recordStore = store;
+        return this;
+    }
+
+    /** Adds a way to open registries; asked before the built-in ones. */
+    public TransferClientBuilder registryFactory(RegistryFactory factory) {
+        registryFactories.add(factory);
+        return this;
+    }
+
+    /** Uses this registry instance for pipelines naming {@code uri} (for example {@code memory:test}). */
+    public TransferClientBuilder registry(String uri, Registry registry) {
+        registries.put(uri, registry);
+        return this;
+    }
+
+    /** Adds a way to open containers; asked before the built-in one. */
+    public TransferClientBuilder blobStoreFactory(BlobStoreFactory factory) {
+        blobStoreFactories.add(factory);
+        return this;
+    }
+
+    /** Adds a secret store; asked before the built-in {@code env:} and {@code file:} stores. */
+    public TransferClientBuilder secretStore(SecretStore store) {
+        secretStores.add(store);
+        return this;
+    }
+
+    /** The most artifacts one run may name (default 50, the documented limit). */
+    public TransferClientBuilder maxArtifactsPerRun(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxArtifactsPerRun must be at least 1, got " + max);
+        }
+        this.maxArtifactsPerRun = max;
+        return this;
+    }
+
+    /** The most runs executing at once in this client (default 4); more wait their turn. */
+    public TransferClientBuilder maxConcurrentRuns(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxConcurrentRuns must be at least 1, got " + max);
+        }
+        this.maxConcurrentRuns = max;
+        return this;
+    }
+
+    /** The state directory used when none is set: {@code $TRANSFER_HOME}, else {@code ~/.transfer}. */
+    public static Path defaultStateDirectory() {
+        String home = System.getenv("TRANSFER_HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".transfer");
+    }
+
+    /** Builds the client; runs left Running by a process that died are marked Failed now. */
+    public TransferClient buildClient() {
+        RecordStore store = recordStore != null ? recordStore
+                : new LocalRecordStore(stateDirectory != null ? stateDirectory : defaultStateDirectory());
+        List<RegistryFactory> rf = new ArrayList<>(registryFactories);
+        rf.add(new OciLayoutRegistryFactory());
+        List<BlobStoreFactory> bf = new ArrayList<>(blobStoreFactories);
+        bf.add(new LocalDirectoryBlobStoreFactory());
+        SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());
+        return new DefaultTransferClient(store, rf, Map.copyOf(registries), bf, secrets, maxArtifactsPerRun,
+                maxConcurrentRuns);
+    }
+}
