@@ -19,7 +19,7 @@ final class ExportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an export pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name: 5-50 letters or digits.")
         String name;
 
         @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
@@ -61,7 +61,7 @@ final class ExportPipelineCommand {
     /** {@code export-pipeline show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an export pipeline.")
     static final class Show extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
         @Override
@@ -95,7 +95,7 @@ final class ExportPipelineCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete an export pipeline (its runs and the archives it wrote stay).")
     static final class Delete extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
         @Override

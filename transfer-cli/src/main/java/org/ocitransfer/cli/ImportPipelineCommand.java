@@ -20,7 +20,7 @@ final class ImportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an import pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name: 5-50 letters or digits.")
         String name;
 
         @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
@@ -69,7 +69,7 @@ final class ImportPipelineCommand {
     /** {@code import-pipeline show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an import pipeline.")
     static final class Show extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
         @Override
@@ -103,7 +103,7 @@ final class ImportPipelineCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete an import pipeline (its runs and the blobs stay).")
     static final class Delete extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The pipeline's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
         @Override

@@ -35,10 +35,10 @@ final class PipelineRunCommand {
                     "Submitting a run again with the same properties returns it without running it again;"
                             + " --force-redeploy runs it again."})
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The run's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name: 5-50 letters or digits.")
         String name;
 
-        @Option(names = {"--pipeline", "-p"}, required = true, description = "The pipeline to run.")
+        @Option(names = {"--pipeline", "-p"}, required = true, paramLabel = "PIPELINE", description = "The pipeline to run.")
         String pipeline;
 
         @Option(names = {"--pipeline-type", "-t"}, required = true, paramLabel = "export|import",
@@ -175,7 +175,7 @@ final class PipelineRunCommand {
     /** {@code pipeline-run show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run: status, progress, artifacts.")
     static final class Show extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The run's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name.")
         String name;
 
         @Override
@@ -218,7 +218,7 @@ final class PipelineRunCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a run's record (not what it moved).")
     static final class Delete extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, description = "The run's name.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name.")
         String name;
 
         @Override

@@ -36,7 +36,8 @@ final class Table {
         print(out, rows.get(0), widths);
         String[] rule = new String[columns];
         for (int i = 0; i < columns; i++) {
-            rule[i] = "-".repeat(widths[i]);
+            // The last column may hold long messages: its rule stops at 40 characters.
+            rule[i] = "-".repeat(i == columns - 1 ? Math.min(widths[i], Math.max(40, rows.get(0)[i].length())) : widths[i]);
         }
         print(out, rule, widths);
         for (String[] row : rows.subList(1, rows.size())) {

@@ -130,7 +130,8 @@ class PipelineCommandsTest {
         expectUsage(cli.run("import-pipeline", "create", "-n", "myimport", "-r", layout, "-c", container,
                 "-e", "sometimes"), "sometimes");
         expectUsage(cli.run("export-pipeline", "create", "-n", "myexport", "-r", layout), "--storage-container-uri");
-        expectUsage(cli.run("export-pipeline", "create", "--colour", "blue"), "--colour");
+        expectUsage(cli.run("export-pipeline", "create", "-n", "myexport", "-r", layout, "-c", container,
+                "--colour", "blue"), "--colour");
         expectUsage(cli.run("export-pipeline", "show", "-n", "myexport", "-o", "yaml"), "yaml");
         expectUsage(cli.run("no-such-command"), "no-such-command");
         expectUsage(cli.run(), "subcommand");
