@@ -1,0 +1,382 @@
+// Sends exchanges to one registry: authentication, redirects, retries with backoff, bounded connections, errors.
+package org.ocitransfer.core.registry.http;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+import org.ocitransfer.core.content.ContentVerificationException;
+import org.ocitransfer.core.content.VerifyingInputStream;
+import org.ocitransfer.core.registry.RegistryException;
+import org.ocitransfer.core.registry.RegistryException.Reason;
+import org.ocitransfer.core.registry.RegistryException.RegistryError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends {@link Call}s to one registry over one shared {@link HttpClient}. It adds authentication (through the
+ * {@link Authenticator}), follows redirects of GET and HEAD within the registry (a blob download may also go to
+ * the storage host the registry names, without credentials, never from https to http), retries transient failures
+ * of resendable exchanges under the {@link RetryPolicy}, and holds at most {@code maxConnections} exchanges open
+ * at once. Logs method, path and status at debug, never a query string or a header value.
+ */
+final class Transport implements AutoCloseable {
+
+    static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** The largest JSON body read (tag lists, catalogs, errors, tokens). */
+    static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+    private static final int MAX_REDIRECTS = 5;
+
+    final URI base;
+    final String location;
+    final Authenticator auth;
+    private final HttpClient client;
+    private final Semaphore permits;
+    private final RetryPolicy retry;
+    private final Timeouts timeouts;
+    private final BodyStream.Watchdog watchdog;
+
+    Transport(URI base, HttpClient client, Authenticator auth, RetryPolicy retry, Timeouts timeouts,
+              int maxConnections) {
+        this.base = base;
+        this.location = base.getScheme() + "://" + base.getRawAuthority();
+        this.client = client;
+        this.auth = auth;
+        this.retry = retry;
+        this.timeouts = timeouts;
+        this.permits = new Semaphore(maxConnections, true);
+        this.watchdog = new BodyStream.Watchdog(timeouts.read());
+    }
+
+    /** The address of a path on the registry ({@code /v2/...}). */
+    URI uri(String pathAndQuery) {
+        return base.resolve(pathAndQuery);
+    }
+
+    RetryPolicy retry() {
+        return retry;
+    }
+
+    /**
+     * Sends the exchange and returns the final response with its body open (the caller closes it). Returns error
+     * statuses too (the caller decides what they mean); throws on failures without a response and on auth
+     * failures.
+     */
+    Response send(Call call) {
+        URI target = call.uri();
+        boolean sameOrigin = !call.authenticate() || sameOrigin(base, target);
+        boolean reauthenticated = false;
+        int attempt = 0;
+        int redirects = 0;
+        while (true) {
+            attempt++;
+            String authorization = call.authenticate() && sameOrigin ? auth.authorization(call.scopes()) : null;
+            HttpRequest request = build(call, target, authorization);
+            acquire(call);
+            long started = System.nanoTime();
+            HttpResponse<InputStream> raw;
+            try {
+                raw = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                permits.release();
+                ContentVerificationException bad = VerifyingInputStream.verificationFailure(e);
+                if (bad != null) {
+                    throw new RegistryException(Reason.CORRUPT, bad.getMessage(), 0, List.of(), bad);
+                }
+                LOG.debug("{} {} failed on attempt {}: {}", call.method(), path(target), attempt, e.toString());
+                boolean transientFailure = !(e instanceof SSLException);
+                if (!transientFailure || !call.resendable() || attempt >= retry.maxAttempts()) {
+                    throw new RegistryException(transientFailure ? Reason.TRANSIENT : Reason.OTHER, "Could not "
+                            + call.method() + " " + call.what() + " at " + show(target) + " (attempt " + attempt
+                            + (call.resendable() ? " of " + retry.maxAttempts() : ", not resendable") + "): " + e,
+                            0, List.of(), e);
+                }
+                pause(retry.delayBefore(attempt, null));
+                continue;
+            } catch (InterruptedException e) {
+                permits.release();
+                Thread.currentThread().interrupt();
+                throw new RegistryException(Reason.OTHER, "Interrupted while sending " + call.method() + " "
+                        + call.what() + " to " + location);
+            }
+            int status = raw.statusCode();
+            LOG.debug("{} {}{} -> {} ({} ms)", call.method(), sameOrigin(base, target) ? "" : target.getHost(),
+                    path(target), status, (System.nanoTime() - started) / 1_000_000);
+            Response response = new Response(status, raw.headers(), target,
+                    new BodyStream(raw.body(), permits::release, watchdog, call.what()));
+
+            if (status == 401 && call.authenticate() && sameOrigin) {
+                List<Challenge> challenges = Challenge.parseAll(raw.headers().allValues("WWW-Authenticate"));
+                List<RegistryError> errors = errors(response);
+                if (reauthenticated) {
+                    throw auth.rejected(challenges, call, status, errors);
+                }
+                auth.challenged(challenges, call, errors);
+                reauthenticated = true;
+                attempt--; // a challenge is not a failed attempt
+                if (!call.resendable()) {
+                    throw new RegistryException(Reason.TRANSIENT, "The registry " + location + " asked to sign in"
+                            + " again while " + call.what() + " was being sent; the body cannot be resent as part"
+                            + " of this request", status, errors, null);
+                }
+                continue;
+            }
+            if (status >= 300 && status < 400 && status != 304 && response.header("Location").isPresent()) {
+                response.close();
+                if (++redirects > MAX_REDIRECTS) {
+                    throw new RegistryException(Reason.OTHER, "Too many redirects for " + call.what() + " at "
+                            + location, status, List.of(), null);
+                }
+                target = redirectTarget(call, target, response.header("Location").get(), status);
+                sameOrigin = sameOrigin && sameOrigin(base, target);
+                attempt--;
+                continue;
+            }
+            if (isTransient(status) && call.resendable() && attempt < retry.maxAttempts()) {
+                Duration after = retryAfter(raw.headers());
+                if (after == null || after.compareTo(retry.maxDelay()) <= 0) {
+                    response.close();
+                    Duration wait = retry.delayBefore(attempt, after);
+                    LOG.debug("{} {} answered {}; retrying in {} ms", call.method(), path(target), status,
+                            wait.toMillis());
+                    pause(wait);
+                    continue;
+                }
+            }
+            return response;
+        }
+    }
+
+    private HttpRequest build(Call call, URI target, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                .timeout(call.body() == null ? timeouts.request() : timeouts.forBody(call.bodyLength()))
+                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().get());
+        for (Map.Entry<String, String> h : call.headers().entrySet()) {
+            b.header(h.getKey(), h.getValue());
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b.build();
+    }
+
+    private void acquire(Call call) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(Reason.OTHER, "Interrupted while waiting for a connection to " + location
+                    + " for " + call.what());
+        }
+    }
+
+    private URI redirectTarget(Call call, URI from, String locationHeader, int status) {
+        URI to;
+        try {
+            to = from.resolve(locationHeader.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " redirected " + call.what()
+                    + " to an invalid address", status, List.of(), e);
+        }
+        if (!"GET".equals(call.method()) && !"HEAD".equals(call.method())) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " redirected " + call.method()
+                    + " of " + call.what() + " to " + show(to) + "; only downloads follow redirects", status,
+                    List.of(), null);
+        }
+        checkNoDowngrade(from, to, call.what());
+        if (!sameOrigin(base, to) && !call.foreignRedirects()) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " redirected " + call.what()
+                    + " to another host (" + show(to) + "): refused, requests carrying credentials stay with the"
+                    + " registry", status, List.of(), null);
+        }
+        return to;
+    }
+
+    /**
+     * The address of an upload's next step from a {@code Location} header (absolute or relative), refusing another
+     * host and a switch from https to http.
+     */
+    URI uploadLocation(Response response, Call call) {
+        String header = response.header("Location").orElse(null);
+        if (header == null || header.isBlank()) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " answered " + call.what()
+                    + " with HTTP " + response.status() + " but no Location header to continue the upload",
+                    response.status(), List.of(), null);
+        }
+        URI to;
+        try {
+            to = response.uri().resolve(header.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " gave an invalid upload"
+                    + " Location for " + call.what(), response.status(), List.of(), e);
+        }
+        checkNoDowngrade(base, to, call.what());
+        if (!sameOrigin(base, to)) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " sent the upload of "
+                    + call.what() + " to another host (" + show(to) + "): refused, credentials and content stay with"
+                    + " the registry " + location, response.status(), List.of(), null);
+        }
+        return to;
+    }
+
+    private void checkNoDowngrade(URI from, URI to, String what) {
+        if ("https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(to.getScheme())) {
+            throw new RegistryException(Reason.OTHER, "The registry " + location + " pointed " + what + " from https"
+                    + " to " + show(to) + ": refused, a secure exchange is never continued over plain http");
+        }
+    }
+
+    /**
+     * The exception for an error response (closes it): NOT_FOUND, UNAUTHORIZED, DENIED, INVALID, CORRUPT,
+     * TRANSIENT or OTHER, with the registry's {@code errors[]} and a message naming {@code call.what()}.
+     */
+    RegistryException failure(Response response, Call call) {
+        int status = response.status();
+        List<RegistryError> errors = errors(response);
+        String registry = describe(errors);
+        boolean hasCode = false;
+        for (RegistryError e : errors) {
+            hasCode |= "DIGEST_INVALID".equals(e.code()) || "SIZE_INVALID".equals(e.code());
+        }
+        String where = " at " + location;
+        if (status == 404) {
+            if (call.repository() != null && errors.stream().anyMatch(e -> "NAME_UNKNOWN".equals(e.code()))) {
+                return new RegistryException(Reason.NOT_FOUND, "Repository '" + call.repository() + "' does not"
+                        + " exist" + where + " (looking for " + call.what() + ")" + registry, status, errors, null);
+            }
+            return new RegistryException(Reason.NOT_FOUND, "Not found: " + call.what() + where + registry, status,
+                    errors, null);
+        }
+        if (status == 401) {
+            return auth.rejected(Challenge.parseAll(response.headers().allValues("WWW-Authenticate")), call, status,
+                    errors);
+        }
+        if (status == 403) {
+            return auth.denied(call, status, errors);
+        }
+        if (hasCode) {
+            return new RegistryException(Reason.CORRUPT, "The registry" + where + " refused " + call.what()
+                    + ": its bytes do not match their digest or size" + registry, status, errors, null);
+        }
+        if (status == 400 || status == 413 || status == 415 || status == 416 || status == 422) {
+            return new RegistryException(Reason.INVALID, "The registry" + where + " refused " + call.what()
+                    + " as invalid (HTTP " + status + ")" + registry, status, errors, null);
+        }
+        if (isTransient(status)) {
+            Duration after = retryAfter(response.headers());
+            return new RegistryException(Reason.TRANSIENT, "The registry" + where + " kept failing " + call.what()
+                    + " (HTTP " + status + (after != null ? ", asked to retry after " + after.toSeconds() + " s" : "")
+                    + (call.resendable() ? " after " + retry.maxAttempts() + " attempts" : "") + ")" + registry,
+                    status, errors, null);
+        }
+        return new RegistryException(Reason.OTHER, "The registry" + where + " answered " + call.method() + " of "
+                + call.what() + " with HTTP " + status + registry, status, errors, null);
+    }
+
+    /** Reads the registry's {@code errors[]} from the body (closing it); empty when there is none. */
+    static List<RegistryError> errors(Response response) {
+        List<RegistryError> out = new ArrayList<>();
+        try {
+            byte[] body = response.readAll(MAX_ERROR_BYTES);
+            if (body.length == 0) {
+                return out;
+            }
+            JsonNode root = JSON.readTree(body);
+            JsonNode list = root == null ? null : root.get("errors");
+            if (list != null && list.isArray()) {
+                for (JsonNode e : list) {
+                    out.add(new RegistryError(e.path("code").asText(""), e.path("message").asText("")));
+                }
+            }
+        } catch (IOException e) {
+            // The body is not the JSON error document (a proxy's HTML page, or too long): keep the status alone.
+            LOG.debug("No registry error document from {}: {}", show(response.uri()), e.getMessage());
+        }
+        return out;
+    }
+
+    /** The registry's errors for a message: {@code " [registry says: CODE: message; ...]"}, or empty. */
+    static String describe(List<RegistryError> errors) {
+        return errors.isEmpty() ? "" : " [registry says: " + errors.stream()
+                .map(e -> e.code() + (e.message() == null || e.message().isBlank() ? "" : ": " + e.message()))
+                .collect(Collectors.joining("; ")) + "]";
+    }
+
+    static boolean isTransient(int status) {
+        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** Retry-After as seconds or an HTTP date, or null. */
+    static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.firstValue("Retry-After").map(String::trim).orElse(null);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                LOG.debug("Ignoring an unreadable Retry-After header: {}", value);
+                return null;
+            }
+        }
+    }
+
+    static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(Reason.OTHER, "Interrupted while waiting to retry");
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** The path of an address, without its query (which may carry upload state or signatures). */
+    static String path(URI u) {
+        return u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+    }
+
+    /** scheme://host[:port]/path of an address, without its query or user info: safe for messages. */
+    static String show(URI u) {
+        return (u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT) + "://")
+                + (u.getHost() == null ? "" : u.getHost()) + (u.getPort() >= 0 ? ":" + u.getPort() : "") + path(u);
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+}
