@@ -67,18 +67,20 @@ final class ProgressPrinter implements ProgressListener {
         double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
         String rate = Formats.bytes((long) (p.bytesDone() / seconds)) + "/s";
         String bytes = Formats.bytes(p.bytesDone()) + (p.bytesTotal() > 0 ? " of " + Formats.bytes(p.bytesTotal()) : "");
-        String artifacts = "artifacts " + p.artifactsDone() + "/" + (p.artifactsTotal() > 0 ? p.artifactsTotal() : "?");
+        // A blob copy has no artifacts: nothing to show then.
+        String artifacts = p.artifactsTotal() == 0 && p.artifactsDone() == 0 ? ""
+                : "artifacts " + p.artifactsDone() + "/" + (p.artifactsTotal() > 0 ? p.artifactsTotal() : "?");
         if (terminal) {
             int filled = p.percentage() * BAR / 100;
             String line = String.format(Locale.ROOT, "%s [%s%s] %3d%%  %s  %s  %s", runName, "#".repeat(filled),
-                    ".".repeat(BAR - filled), p.percentage(), bytes, rate, artifacts);
+                    ".".repeat(BAR - filled), p.percentage(), bytes, rate, artifacts).stripTrailing();
             String padding = " ".repeat(Math.max(0, lastWidth - line.length()));
             lastWidth = line.length();
             err.print("\r" + line + padding);
             err.flush();
         } else {
-            err.println(String.format(Locale.ROOT, "%s: %d%%, %s, %s, %s done", runName, p.percentage(), bytes, rate,
-                    artifacts));
+            err.println(String.format(Locale.ROOT, "%s: %d%%, %s, %s%s", runName, p.percentage(), bytes, rate,
+                    artifacts.isEmpty() ? "" : ", " + artifacts + " done"));
         }
     }
 }
