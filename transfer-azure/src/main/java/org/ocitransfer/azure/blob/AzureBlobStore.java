@@ -26,6 +26,7 @@ import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +87,8 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy {
     public static final String STORAGE_SCOPE = "https://storage.azure.com/.default";
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureBlobStore.class);
+    /** Ranges up to this size are fetched in one request and held in memory; larger ones stream. */
+    private static final long SMALL_RANGE = 4L << 20;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final AzureContainerUri where;
@@ -250,6 +253,13 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy {
     private InputStream open(String name, BlobRange range) {
         String operation = "reading blob '" + name + "'";
         try {
+            if (range != null && range.getCount() != null && range.getCount() <= SMALL_RANGE) {
+                // One GET for a small range (archive headers, manifests): no properties request first.
+                ByteArrayOutputStream out = new ByteArrayOutputStream((int) (long) range.getCount());
+                container.getBlobClient(name).downloadStreamWithResponse(out, range, null, null, false, null,
+                        Context.NONE);
+                return new ByteArrayInputStream(out.toByteArray());
+            }
             InputStream in = container.getBlobClient(name).openInputStream(new BlobInputStreamOptions()
                     .setRange(range).setBlockSize(Math.min(blockSize, 4 << 20)));
             return new ScrubbingInputStream(in, operation);

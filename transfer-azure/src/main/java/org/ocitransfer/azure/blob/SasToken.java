@@ -122,7 +122,7 @@ public final class SasToken {
         if (permissions.isEmpty() && !policy) {
             problems.add("it grants no permissions (sp)");
         } else if (!permissions.isEmpty()) {
-            List<String> missing = needs.stream().map(SasToken::letter)
+            List<String> missing = letters(needs).chars().mapToObj(c -> String.valueOf((char) c))
                     .filter(letter -> permissions.indexOf(letter.charAt(0)) < 0)
                     .map(letter -> letter + " (" + word(letter) + ")").toList();
             if (!missing.isEmpty()) {

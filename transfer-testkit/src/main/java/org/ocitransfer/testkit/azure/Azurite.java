@@ -106,6 +106,7 @@ public final class Azurite implements AutoCloseable {
                         + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
                 tls.addAll(List.of("--cert", cert.toString(), "--key", key.toString(), "--oauth", "basic"));
             }
+            long started = System.nanoTime();
             IllegalStateException last = null;
             for (int attempt = 1; attempt <= 3; attempt++) {
                 int port = freePort();
@@ -118,8 +119,9 @@ public final class Azurite implements AutoCloseable {
                         .redirectOutput(log.toFile()).start();
                 try {
                     awaitListening(process, port, log);
-                    LOG.info("Azurite listening on {}://127.0.0.1:{} (log {})", certificate != null ? "https"
-                            : "http", port, log);
+                    LOG.info("Azurite listening on {}://127.0.0.1:{} after {} ms (log {})",
+                            certificate != null ? "https" : "http", port, (System.nanoTime() - started) / 1_000_000,
+                            log);
                     return new Azurite(process, port, certificate != null,
                             certificate != null ? TestHttpClients.trusting(certificate) : null, log);
                 } catch (IllegalStateException e) {
@@ -223,8 +225,9 @@ public final class Azurite implements AutoCloseable {
     /** Stops Azurite: its whole process tree. */
     @Override
     public void close() {
+        long started = System.nanoTime();
         kill(process);
-        LOG.info("Azurite on port {} stopped", port);
+        LOG.info("Azurite on port {} stopped in {} ms", port, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The last lines of its log, for failure messages. */
