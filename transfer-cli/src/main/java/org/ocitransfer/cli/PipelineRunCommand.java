@@ -115,7 +115,11 @@ final class PipelineRunCommand {
                     PLAIN_PROGRESS_INTERVAL);
             RunOperation operation = client.beginCreateOrUpdatePipelineRun(name, request, tag, progress);
             // Ctrl-C or SIGTERM: closing the client marks the run Failed instead of leaving it Running.
-            Thread stop = new Thread(client::close, "transfer-stop");
+            Thread stop = new Thread(() -> {
+                client.close();
+                err().println();
+                err().println("Stopped: run " + name + " was marked Failed. Run it again with --force-redeploy.");
+            }, "transfer-stop");
             Runtime.getRuntime().addShutdownHook(stop);
             PipelineRun run;
             try {
@@ -124,7 +128,7 @@ final class PipelineRunCommand {
                 try {
                     Runtime.getRuntime().removeShutdownHook(stop);
                 } catch (IllegalStateException shuttingDown) {
-                    err().println("Stopping: run " + name + " is being marked Failed.");
+                    err().println("Stopping on a signal: run " + name + " is being marked Failed.");
                 }
             }
             progress.finish();
