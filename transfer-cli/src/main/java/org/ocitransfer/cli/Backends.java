@@ -6,6 +6,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.util.List;
+import java.util.Optional;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
@@ -13,6 +14,7 @@ import org.ocitransfer.core.blob.BlobStoreFactory;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStoreFactory;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
+import org.ocitransfer.core.registry.auth.RegistryCredential;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.secret.SecretStores;
@@ -40,7 +42,7 @@ final class Backends {
 
     /** Adds the command line's registry, storage and secret kinds to the builder. */
     static TransferClientBuilder configure(TransferClientBuilder builder, CredentialProvider credentials) {
-        CredentialProvider signIn = credentials.orElse(HttpRegistryFactory.defaultCredentials())
+        CredentialProvider signIn = credentials.orElse(new DefaultCredentials())
                 .orElse(AcrCredentialProvider.builder(AZURE).build());
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
                 .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
@@ -59,6 +61,22 @@ final class Backends {
 
     private static SecretStore keyVault() {
         return KeyVaultSecretStore.builder(AZURE).build();
+    }
+
+    /**
+     * The environment's credentials, then the docker config's, read when a registry first asks: commands that reach
+     * no registry never read them (and never fail on a broken config).
+     */
+    private static final class DefaultCredentials implements CredentialProvider {
+        private CredentialProvider delegate;
+
+        @Override
+        public synchronized Optional<RegistryCredential> credentialFor(String host) {
+            if (delegate == null) {
+                delegate = HttpRegistryFactory.defaultCredentials();
+            }
+            return delegate.credentialFor(host);
+        }
     }
 
     /** DefaultAzureCredential, built on first use. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,12 +34,10 @@ class InterruptTest {
             assertThat(cli.run("export-pipeline", "create", "-n", "stallexport", "-r", proxy.url(),
                     "-c", dir.resolve("container").toUri().toString()).exitCode()).isZero();
 
-            Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--state-dir", state.toString(), "pipeline-run", "create", "-n", "stalledrun", "-p", "stallexport",
-                    "-t", "export", "-b", "stalled.tar", "-a", "samples/hello:1.0"))
-                    .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
-                    .start();
+            ChildProcess child = ChildProcess.start(dir, Map.of(), "--state-dir", state.toString(), "pipeline-run",
+                    "create", "-n", "stalledrun", "-p", "stallexport", "-t", "export", "-b", "stalled.tar",
+                    "-a", "samples/hello:1.0");
+            Process process = child.process();
             try {
                 awaitStatus(cli, "Running", process);
                 process.destroy();
@@ -54,8 +52,7 @@ class InterruptTest {
             // Written by the stopping process itself, not by the recovery of a later client (which says this).
             assertThat(response.path("pipelineRunErrorMessage").asText()).doesNotContain("stopped before it ended");
             assertThat(dir.resolve("container").resolve("stalled.tar")).doesNotExist();
-            assertThat(java.nio.file.Files.readString(dir.resolve("err.txt")))
-                    .contains("Stopped: run stalledrun was marked Failed");
+            assertThat(child.err()).contains("Stopped: run stalledrun was marked Failed");
         }
     }
 

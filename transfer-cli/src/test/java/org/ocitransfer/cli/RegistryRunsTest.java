@@ -5,7 +5,11 @@ package org.ocitransfer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +107,37 @@ class RegistryRunsTest {
                 .path("response").path("pipelineRunErrorMessage").asText();
         assertThat(message).contains("samples/hello:0.0.404");
         assertThat(result.err()).contains("Run missingtagrun failed: " + message);
+    }
+
+    @Test
+    void credentialsComeFromTheEnvironmentOrTheDockerConfig() throws Exception {
+        ok(cli.run("pipeline-run", "create", "-n", "credexportrun", "-p", "fromregistrya", "-t", "export",
+                "-b", "cred.tar", "-a", Samples.HELLO));
+        DistributionRegistry b = registryB.registry();
+        String state = dir.resolve("state").toString();
+
+        Cli.Result anonymous = ChildProcess.start(dir, Map.of(), "--state-dir", state, "pipeline-run", "create",
+                "-n", "anonymousrun", "-p", "intoregistryb", "-t", "import", "-b", "cred.tar").await();
+        assertThat(anonymous.exitCode()).as(anonymous.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(anonymous.err()).contains("Run anonymousrun failed:", b.host());
+
+        Cli.Result environment = ChildProcess.start(dir, Map.of("TRANSFER_REGISTRY_USERNAME", b.username(),
+                "TRANSFER_REGISTRY_PASSWORD", b.password()), "--state-dir", state, "pipeline-run", "create",
+                "-n", "environmentrun", "-p", "intoregistryb", "-t", "import", "-b", "cred.tar").await();
+        assertThat(environment.exitCode()).as(environment.describe()).isZero();
+
+        Path dockerConfig = Files.createDirectories(dir.resolve("docker"));
+        String auth = Base64.getEncoder().encodeToString((b.username() + ":" + b.password())
+                .getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dockerConfig.resolve("config.json"),
+                "{\"auths\":{\"" + b.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+        Cli.Result docker = ChildProcess.start(dir, Map.of("DOCKER_CONFIG", dockerConfig.toString()),
+                "--state-dir", state, "pipeline-run", "create", "-n", "dockerconfigrun", "-p", "intoregistryb",
+                "-t", "import", "-b", "cred.tar").await();
+        assertThat(docker.exitCode()).as(docker.describe()).isZero();
+        for (Cli.Result result : List.of(anonymous, environment, docker)) {
+            assertThat(result.out() + result.err()).doesNotContain(b.password()).doesNotContain(auth);
+        }
     }
 
     private static Map<String, String> digests(DistributionRegistry registry, RegistryCredential credential) {
