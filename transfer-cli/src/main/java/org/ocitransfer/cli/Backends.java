@@ -7,9 +7,11 @@ import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.util.List;
 import java.util.Optional;
+import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
+import org.ocitransfer.azure.state.AzureBlobRecordStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStoreFactory;
 import org.ocitransfer.core.client.TransferClientBuilder;
@@ -18,6 +20,7 @@ import org.ocitransfer.core.registry.auth.RegistryCredential;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.secret.SecretStores;
+import org.ocitransfer.core.state.RecordStore;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,6 +50,11 @@ final class Backends {
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
                 .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
                 .secretStore(keyVault());
+    }
+
+    /** Records kept in an Azure container (the {@code --state-uri} option). */
+    static RecordStore recordStore(StorageContainer container) {
+        return AzureBlobRecordStore.open(container, secrets(), AZURE);
     }
 
     /** Every kind of container, for commands that open containers themselves ({@code blob copy}). */

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.ocitransfer.api.StorageAccessMode;
+import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
@@ -23,14 +25,25 @@ import picocli.CommandLine.ScopeType;
         description = {"Moves OCI artifacts between registries through one archive blob in storage:",
                 "an export run writes artifacts from a registry into a blob, an import run writes them into a registry."},
         subcommands = {ExportPipelineCommand.class, ImportPipelineCommand.class, PipelineRunCommand.class,
-                BlobCommand.class},
+                BlobCommand.class, WatchCommand.class},
         footer = {"", "Exit codes: 0 success; 1 a run that failed wholly or partly, or an operation that failed;"
                 + " 2 a usage or validation error."})
 public final class TransferCommand {
 
     @Option(names = "--state-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where pipelines and runs are kept (default: $TRANSFER_HOME, else ~/.transfer).")
+            description = "The directory where pipelines and runs are kept (default: $TRANSFER_HOME, else"
+                    + " ~/.transfer).")
     private Path stateDir;
+
+    @Option(names = "--state-uri", scope = ScopeType.INHERIT, paramLabel = "CONTAINER-URI",
+            description = "Keep pipelines and runs in an Azure Blob Storage container instead (shared by replicas and"
+                    + " laptops): https://<account>.blob.core.windows.net/<container>. A container of its own.")
+    private String stateUri;
+
+    @Option(names = "--state-secret-uri", scope = ScopeType.INHERIT, paramLabel = "URI",
+            description = "Where the --state-uri container's SAS token is kept (sp=racwdl); without it the container"
+                    + " is reached with an Entra ID identity (ManagedIdentity).")
+    private String stateSecretUri;
 
     @Option(names = {"--output", "-o"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -70,8 +83,24 @@ public final class TransferCommand {
      *                    docker config's
      */
     TransferClient newClient(CredentialProvider credentials) {
-        return Backends.configure(new TransferClientBuilder().stateDirectory(stateDirectory()), credentials)
-                .buildClient();
+        TransferClientBuilder builder = new TransferClientBuilder();
+        if (stateUri == null) {
+            if (stateSecretUri != null) {
+                throw new IllegalArgumentException("--state-secret-uri goes with --state-uri: give the container too,"
+                        + " or drop it");
+            }
+            builder.stateDirectory(stateDirectory());
+        } else {
+            if (stateDir != null) {
+                throw new IllegalArgumentException("Give --state-dir or --state-uri, not both: records are kept in"
+                        + " one place");
+            }
+            StorageContainer container = new StorageContainer(
+                    Arguments.uri(stateUri, "state container URI", Arguments.CONTAINER_FORMS), stateSecretUri,
+                    stateSecretUri == null ? StorageAccessMode.ManagedIdentity : StorageAccessMode.SasToken);
+            builder.recordStore(Backends.recordStore(container));
+        }
+        return Backends.configure(builder, credentials).buildClient();
     }
 
     /** The version, from the build. */

@@ -93,6 +93,44 @@ class AzureStorageTest {
     }
 
     @Test
+    void recordsKeptInAnAzureContainerAreSharedByEveryClient() throws IOException {
+        Azurite storage = azurite.azurite();
+        String state = storage.createContainer("state").toString();
+        String sas = storage.containerSas("state", "racwdl", OffsetDateTime.now().plusHours(1));
+        Path secret = Files.writeString(dir.resolve("state.sas"), sas);
+        List<String> stateArgs = List.of("--state-uri", state, "--state-secret-uri", "file:" + secret);
+        Cli laptop = new Cli(stateArgs, false);
+        Cli server = new Cli(stateArgs, false);
+        Path source = Samples.copyLayout(dir.resolve("source"));
+
+        List<Cli.Result> results = new ArrayList<>();
+        results.add(ok(laptop.run("export-pipeline", "create", "-n", "sharedexport", "-r", "oci-layout:" + source,
+                "-c", dir.resolve("container").toUri().toString())));
+        results.add(ok(server.run("pipeline-run", "create", "-n", "sharedrun", "-p", "sharedexport", "-t", "export",
+                "-b", "shared.tar", "-a", Samples.HELLO)));
+        Cli.Result runs = ok(laptop.run("pipeline-run", "list", "-o", "json"));
+        results.add(runs);
+        assertThat(runs.json()).extracting(r -> r.path("name").asText()).containsExactly("sharedrun");
+        assertThat(runs.json().get(0).path("response").path("status").asText()).isEqualTo("Succeeded");
+        assertThat(storage.containerClient("state").listBlobs().stream().map(b -> b.getName()))
+                .contains("exportPipelines/sharedexport.json", "pipelineRuns/sharedrun.json");
+        for (Cli.Result result : results) {
+            for (String signature : signatures(sas)) {
+                assertThat(result.out() + result.err()).doesNotContain(signature);
+            }
+        }
+
+        Cli both = new Cli(List.of("--state-uri", state, "--state-dir", dir.resolve("local").toString()), false);
+        Cli.Result conflicting = both.run("export-pipeline", "list");
+        assertThat(conflicting.exitCode()).as(conflicting.describe()).isEqualTo(ExitCodes.USAGE);
+        assertThat(conflicting.err()).contains("--state-dir or --state-uri");
+        Cli secretAlone = new Cli(List.of("--state-secret-uri", "file:" + secret), false);
+        Cli.Result alone = secretAlone.run("export-pipeline", "list");
+        assertThat(alone.exitCode()).as(alone.describe()).isEqualTo(ExitCodes.USAGE);
+        assertThat(alone.err()).contains("--state-uri");
+    }
+
+    @Test
     void aBlobUriWithASasIsRefusedWithoutEchoingIt() {
         Cli cli = new Cli(dir.resolve("state"));
         String sas = azurite.azurite().containerSas("exports", "rl", OffsetDateTime.now().plusHours(1));

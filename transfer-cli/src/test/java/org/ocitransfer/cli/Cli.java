@@ -16,7 +16,7 @@ import org.ocitransfer.core.state.Json;
 /** Runs {@code transfer} commands against one state directory, capturing what they print. */
 final class Cli {
 
-    private final Path stateDir;
+    private final List<String> stateArgs;
     private final boolean terminal;
 
     Cli(Path stateDir) {
@@ -24,18 +24,23 @@ final class Cli {
     }
 
     Cli(Path stateDir, boolean terminal) {
-        this.stateDir = stateDir;
+        this(List.of("--state-dir", stateDir.toString()), terminal);
+    }
+
+    /** With other state options (e.g. {@code --state-uri}), put before every command. */
+    Cli(List<String> stateArgs, boolean terminal) {
+        this.stateArgs = List.copyOf(stateArgs);
         this.terminal = terminal;
     }
 
-    /** Runs {@code transfer --state-dir <dir> args...} with empty stdin. */
+    /** Runs {@code transfer <state options> args...} with empty stdin. */
     Result run(String... args) {
         return runWithStdin("", args);
     }
 
     /** Runs it with the given text on stdin. */
     Result runWithStdin(String stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of("--state-dir", stateDir.toString()));
+        List<String> all = new ArrayList<>(stateArgs);
         all.addAll(List.of(args));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
