@@ -534,7 +534,16 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
     }
 
     private void writeRun(PipelineRun run, String runOwner) {
-        records.put(RUNS, run.name(), Json.write(new RunRecord(run, runOwner, Instant.now())), null);
+        // A run stopped by close() has an interrupted thread, and file channels refuse interrupted threads: clear the
+        // flag while the record is written, so the run's end is recorded, then restore it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            records.put(RUNS, run.name(), Json.write(new RunRecord(run, runOwner, Instant.now())), null);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static PipelineRun failed(PipelineRun run, String message) {
