@@ -24,8 +24,8 @@ import org.ocitransfer.core.run.ContentGraph;
  * {@link TransferException}: {@code ArchiveFormatException}, {@code ContentVerificationException}) or opened; an
  * opened archive's every graph can then be walked as an import walks it ({@link ContentGraph#walk}) and every blob
  * read to its end, again failing only with the project's exceptions (a blob stream's {@link IOException} must be
- * caused by one). Anything else (a NullPointerException, an IndexOutOfBoundsException, an OutOfMemoryError...) is a
- * finding.
+ * caused by one), and every refusal must carry a message. Anything else (a NullPointerException, an
+ * IndexOutOfBoundsException, an OutOfMemoryError...) is a finding.
  *
  * <p>A normal build runs the regression inputs in {@code src/test/resources/org/ocitransfer/core/fuzz/
  * ArchiveReaderFuzzTestInputs/}; {@code JAZZER_FUZZ=1 mvn -pl transfer-core -am test
@@ -43,6 +43,7 @@ class ArchiveReaderFuzzTest {
             try {
                 reader = ArchiveReader.open(new Bytes(input), limits);
             } catch (TransferException refused) {
+                requireMessage(refused);
                 continue;
             }
             readEverything(reader);
@@ -64,7 +65,7 @@ class ArchiveReaderFuzzTest {
                     }
                 }
             } catch (TransferException refused) {
-                // The project's own refusal of what the archive holds: allowed.
+                requireMessage(refused); // the project's own refusal of what the archive holds: allowed
             }
         }
         // Every blob reachable from index.json, read raw as well (manifests through readManifest).
@@ -83,7 +84,7 @@ class ArchiveReaderFuzzTest {
                     drain(reader, d);
                 }
             } catch (TransferException refused) {
-                // Allowed: the project's own refusal.
+                requireMessage(refused);
             }
         }
     }
@@ -92,10 +93,18 @@ class ArchiveReaderFuzzTest {
         try (InputStream in = reader.open(blob)) {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            if (!(e.getCause() instanceof TransferException)) {
+            if (!(e.getCause() instanceof TransferException refused)) {
                 throw new AssertionError("Reading blob " + blob + " failed with an IOException not caused by one of"
                         + " the project's exceptions", e);
             }
+            requireMessage(refused);
+        }
+    }
+
+    /** A refusal must say what is wrong. */
+    static void requireMessage(TransferException refused) {
+        if (refused.getMessage() == null || refused.getMessage().isBlank()) {
+            throw new AssertionError("A refusal without a message", refused);
         }
     }
 

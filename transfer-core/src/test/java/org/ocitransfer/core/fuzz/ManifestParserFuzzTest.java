@@ -31,6 +31,7 @@ class ManifestParserFuzzTest {
             try {
                 parsed = Manifests.parse(descriptor, input);
             } catch (ContentVerificationException refused) {
+                ArchiveReaderFuzzTest.requireMessage(refused);
                 continue;
             }
             if (parsed.mediaType() == null) {
