@@ -1,7 +1,9 @@
 package org.ocitransfer.core.run;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.content.VerifyingInputStream;
 import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
+import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,6 +163,7 @@ public final class ExportRunner {
         UploadOptions options = new UploadOptions(overwrite, Map.of(CATEGORY_KEY, CATEGORY_VALUE,
                 CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
         String[] current = new String[1];
+        boolean[] sourceFailed = new boolean[1];
         try (BlobUpload upload = store.upload(blobName, options)) {
             OutputStream out = new CountingOutputStream(upload.output(), progress);
             ArchiveWriter.write(plan, out, blob -> {
@@ -168,20 +172,19 @@ public final class ExportRunner {
                 if (manifest != null) {
                     return new VerifyingInputStream(new ByteArrayInputStream(manifest), blob, "manifest cache");
                 }
-                return registry.repository(repositoryOf.get(blob.digest())).fetch(blob);
+                return markFailures(registry.repository(repositoryOf.get(blob.digest())).fetch(blob), sourceFailed);
             });
             out.flush();
             upload.commit();
-        } catch (IOException e) {
-            throw new RunFailedException("Export stopped while copying " + describe(current[0], artifactOf)
-                    + " from " + registry.location() + " (source) into " + store.blobUri(blobName) + " (target): "
-                    + rootMessage(e) + ". Nothing was committed; run it again.", e);
-        } catch (TransferException e) {
-            if (e instanceof BlobAlreadyExistsException) {
-                throw e;
+        } catch (IOException | TransferException e) {
+            if (e instanceof BlobAlreadyExistsException exists) {
+                throw exists;
             }
-            throw new RunFailedException("Export stopped while copying " + describe(current[0], artifactOf)
-                    + ": " + e.getMessage() + ". Nothing was committed to " + store.blobUri(blobName) + ".", e);
+            boolean source = sourceFailed[0] || e instanceof RegistryException;
+            throw new RunFailedException("Export stopped while " + (source ? "reading " : "writing ")
+                    + describe(current[0], artifactOf) + (source ? " from " + registry.location() + " (source)"
+                    : " into " + store.blobUri(blobName) + " (target)") + ": " + rootMessage(e)
+                    + ". Nothing was committed to " + store.blobUri(blobName) + "; run it again.", e);
         }
         for (int i = 0; i < archived.size(); i++) {
             progress.artifactDone();
@@ -230,6 +233,31 @@ public final class ExportRunner {
         return pipeline.name();
     }
 
+    /** The source's stream, recording in {@code failed} that a read of it failed (so the error names the side). */
+    private static InputStream markFailures(InputStream in, boolean[] failed) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    failed[0] = true;
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    failed[0] = true;
+                    throw e;
+                }
+            }
+        };
+    }
+
     private static String describe(String digest, Map<String, String> artifactOf) {
         if (digest == null) {
             return "the archive header";
@@ -247,13 +275,14 @@ public final class ExportRunner {
         return sb.toString();
     }
 
+    /** What a failure says best: a content mismatch, else the first of our own exceptions in its chain, else its root. */
     static String rootMessage(Throwable e) {
         Throwable verification = VerifyingInputStream.verificationFailure(e);
         if (verification != null) {
             return verification.getMessage();
         }
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        while (!(t instanceof TransferException) && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

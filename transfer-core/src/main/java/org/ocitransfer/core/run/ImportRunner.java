@@ -1,5 +1,7 @@
 package org.ocitransfer.core.run;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -7,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ImportPipeline;
@@ -104,14 +107,17 @@ public final class ImportRunner {
             Map<String, String> pushedIn = new HashMap<>();
             Set<String> counted2 = new HashSet<>();
             for (Planned p : planned) {
+                AtomicBoolean archiveFailed = new AtomicBoolean();
                 try {
-                    ArtifactResult result = importOne(reader, p, pushedIn, counted2);
+                    ArtifactResult result = importOne(reader, p, pushedIn, counted2, archiveFailed);
                     results.add(result);
                     imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
                             : p.target().repository() + "@" + p.graph().root().digest());
                 } catch (TransferException e) {
                     String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
-                            + ") could not be written to " + registry.location() + " (target): " + e.getMessage();
+                            + (archiveFailed.get() ? ") could not be read from archive " + store.blobUri(blobName)
+                            + " (source)" : ") could not be written to " + registry.location() + " (target)") + ": "
+                            + e.getMessage();
                     LOG.warn("Run {}: {}", runName, message);
                     results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
                             e.getMessage()));
@@ -188,7 +194,7 @@ public final class ImportRunner {
     }
 
     private ArtifactResult importOne(ArchiveReader reader, Planned p, Map<String, String> pushedIn,
-                                     Set<String> counted) {
+                                     Set<String> counted, AtomicBoolean archiveFailed) {
         Repository target = registry.repository(p.target().repository());
         for (Descriptor blob : p.graph().blobs()) {
             boolean first = counted.add(blob.digest());
@@ -197,8 +203,7 @@ public final class ImportRunner {
                 boolean mounted = from != null && !from.equals(target.name()) && target instanceof MountSupport m
                         && m.mount(blob, from);
                 if (!mounted) {
-                    ContentSource source = reader.contentSource(blob);
-                    target.push(blob, source);
+                    target.push(blob, fromArchive(reader, blob, archiveFailed));
                 }
             }
             pushedIn.putIfAbsent(blob.digest(), target.name());
@@ -235,6 +240,32 @@ public final class ImportRunner {
             target.tag(root, tag);
         }
         return ArtifactResult.succeeded(p.target().shortName(), root.digest());
+    }
+
+    /** The blob's bytes from the archive; a failed read sets {@code failed}, so the error names the side. */
+    private static ContentSource fromArchive(ArchiveReader reader, Descriptor blob, AtomicBoolean failed) {
+        ContentSource source = reader.contentSource(blob);
+        return ContentSource.reopenable(() -> new FilterInputStream(source.open()) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    failed.set(true);
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    failed.set(true);
+                    throw e;
+                }
+            }
+        });
     }
 
     private static Descriptor withArtifactType(ContentGraph.ManifestNode node) {

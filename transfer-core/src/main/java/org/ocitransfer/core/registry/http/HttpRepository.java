@@ -131,6 +131,10 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
         }
     }
 
+    /**
+     * {@inheritDoc} A blob download that breaks midway (a reset, a read stalled past the read timeout, a body that
+     * ends early) resumes with a ranged GET from the byte it reached, up to the retry policy's attempts.
+     */
     @Override
     public InputStream fetch(Descriptor descriptor) {
         Call call = contentCall("GET", descriptor);
@@ -138,7 +142,8 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
         if (r.status() != 200) {
             throw t.failure(r, call);
         }
-        return new VerifyingInputStream(r.body(), descriptor, where());
+        InputStream body = descriptor.isManifest() ? r.body() : new ResumingBody(r.body(), descriptor);
+        return new VerifyingInputStream(body, descriptor, where());
     }
 
     /**
@@ -666,6 +671,67 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     }
 
     /** Exactly {@code length} bytes of an underlying stream; closes it only when it owns it. */
+    /** A blob's body that, when the connection breaks, goes on from where it was with a ranged GET. */
+    private final class ResumingBody extends InputStream {
+        private final Descriptor blob;
+        private InputStream in;
+        private long position;
+        private int attempt = 1;
+
+        ResumingBody(InputStream in, Descriptor blob) {
+            this.in = in;
+            this.blob = blob;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                IOException broken;
+                try {
+                    int n = in.read(b, off, len);
+                    if (n >= 0 || position >= blob.size()) {
+                        position += Math.max(n, 0);
+                        return n;
+                    }
+                    broken = new IOException("the body ended after " + position + " of " + blob.size() + " bytes");
+                } catch (IOException e) {
+                    broken = e;
+                }
+                if (attempt >= t.retry().maxAttempts() || Thread.currentThread().isInterrupted()) {
+                    throw broken;
+                }
+                Transport.LOG.debug("Download of blob {} in {} broke at byte {} of {} ({}); resuming there (attempt"
+                        + " {} of {})", blob.digest(), name, position, blob.size(), broken.toString(), attempt + 1,
+                        t.retry().maxAttempts());
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    broken.addSuppressed(e);
+                }
+                Transport.pause(t.retry().delayBefore(attempt++, null));
+                try {
+                    in = fetchRange(blob, position, blob.size() - position);
+                } catch (RegistryException e) {
+                    e.addSuppressed(broken);
+                    throw new IOException("Could not resume the download of blob " + blob.digest() + " in repository '"
+                            + name + "' at byte " + position + ": " + e.getMessage(), e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
     private static final class RangeStream extends InputStream {
         private final InputStream in;
         private final long length;

@@ -1,0 +1,144 @@
+// No SAS signature, password or auth header in anything a full Azure-mode transfer prints, logs, throws or records.
+package org.ocitransfer.azure.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.ocitransfer.core.registry.auth.RegistryCredential;
+import org.ocitransfer.core.registry.http.HttpRegistry;
+import org.ocitransfer.testkit.azure.Azurite;
+import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.content.ContentGenerator;
+import org.ocitransfer.testkit.registry.RegistryExtension;
+
+/**
+ * Runs {@link AzureSecretsTransferMain} in its own JVM with every logger at TRACE (except the HTTP transport
+ * reactor-netty's, kept at INFO: at DEBUG it logs every request URI with its SAS, a known exposure outside this
+ * project's code that users must not enable with SAS-mode storage) and the Azure SDK's HTTP logging
+ * at its most detailed ({@code AZURE_HTTP_LOG_DETAIL_LEVEL=BODY_AND_HEADERS}, as a user debugging might set it),
+ * capturing all it writes to stdout and stderr; then searches that, and every file it left (run and pipeline
+ * records), for the three SAS tokens and their signatures (raw and URL-decoded), any unredacted {@code sig=}, both
+ * registries' passwords, a wrong password tried, and the basic-auth headers they make. None may appear.
+ */
+@Timeout(180) // a hang guard, not a performance assertion
+class AzureSecretsDoNotLeakTest {
+
+    private static final Pattern SIG = Pattern.compile("sig=([^&]+)");
+    private static final Pattern UNREDACTED_SIG = Pattern.compile("(?i)sig(=|%3D)(?!REDACTED)[^&\\s\"'<>]");
+
+    @RegisterExtension
+    static final AzuriteExtension AZURITE = new AzuriteExtension();
+    @RegisterExtension
+    static RegistryExtension source = RegistryExtension.basic();
+    @RegisterExtension
+    static RegistryExtension target = RegistryExtension.basic();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noSasPasswordOrHeaderAppearsInOutputLogsExceptionsOrRecords() throws IOException, InterruptedException {
+        try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url())
+                .credentials(host -> java.util.Optional.of(RegistryCredential.basic(source.registry().username(),
+                        source.registry().password()))).build()) {
+            new ContentGenerator(8).image(30_000, 40_000).pushTo(registry.repository("secret/app"), "v1");
+        }
+        Azurite azurite = AZURITE.azurite();
+        azurite.createContainer("secrets");
+        OffsetDateTime later = OffsetDateTime.now().plusHours(1);
+        Map<String, String> sas = new LinkedHashMap<>();
+        sas.put("SAS_GOOD", azurite.containerSas("secrets", "racwdl", later));
+        sas.put("SAS_EXPIRED", azurite.containerSas("secrets", "racwdl", OffsetDateTime.now().minusMinutes(5)));
+        sas.put("SAS_READONLY", azurite.containerSas("secrets", "rl", later));
+        String wrong = "wrong-" + Long.toHexString(System.nanoTime()) + "-password";
+
+        Path work = dir.resolve("work");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // Known, outside this project's code: reactor-netty (the Azure SDK's default HTTP transport) logs every
+        // request URI, SAS included, at DEBUG ("Handler is being applied: {uri=...}"). Its loggers stay at INFO.
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
+                "-Dorg.slf4j.simpleLogger.log.reactor.netty=info", "-Dorg.slf4j.simpleLogger.log.io.netty=info",
+                "-cp", System.getProperty("java.class.path"), AzureSecretsTransferMain.class.getName(),
+                work.toString(), source.registry().url(), source.registry().username(), target.registry().url(),
+                target.registry().username(), azurite.containerUri("secrets").toString()).redirectErrorStream(true);
+        pb.environment().putAll(sas);
+        pb.environment().put("SOURCE_PASSWORD", source.registry().password());
+        pb.environment().put("TARGET_PASSWORD", target.registry().password());
+        pb.environment().put("WRONG_PASSWORD", wrong);
+        pb.environment().put("AZURE_HTTP_LOG_DETAIL_LEVEL", "BODY_AND_HEADERS");
+        Process child = pb.start();
+        String output;
+        try {
+            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(150, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+
+        // The transfer and the failures really happened: the search below is not vacuous.
+        assertThat(child.exitValue()).as("child output:%n%s", output).isZero();
+        assertThat(output).contains("DONE").contains("RUN export Succeeded").contains("RUN import Succeeded")
+                .contains("RUN exportwrong Failed").contains("RUN importwrong Failed").contains("expired")
+                .contains("Refused as expected").contains("x-ms-version").contains("DEBUG");
+
+        Map<String, String> secrets = new LinkedHashMap<>();
+        sas.forEach((name, token) -> {
+            secrets.put(name, token);
+            Matcher m = SIG.matcher(token);
+            assertThat(m.find()).isTrue();
+            secrets.put("signature of " + name, m.group(1));
+            secrets.put("decoded signature of " + name, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
+        });
+        String[][] logins = {{source.registry().username(), source.registry().password()},
+            {target.registry().username(), target.registry().password()}, {source.registry().username(), wrong}};
+        for (int i = 0; i < logins.length; i++) {
+            secrets.put("password #" + i, logins[i][1]);
+            secrets.put("basic auth header #" + i, Base64.getEncoder().encodeToString(
+                    (logins[i][0] + ":" + logins[i][1]).getBytes(StandardCharsets.UTF_8)));
+        }
+
+        List<String> leaks = new ArrayList<>();
+        search("the child's output", output, secrets, leaks);
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                search(work.relativize(file).toString(), new String(Files.readAllBytes(file),
+                        StandardCharsets.ISO_8859_1), secrets, leaks);
+            }
+        }
+        assertThat(leaks).as("secrets found").isEmpty();
+        Matcher unredacted = UNREDACTED_SIG.matcher(output);
+        assertThat(unredacted.find()).as("an unredacted sig= in the output").isFalse();
+    }
+
+    private static void search(String where, String text, Map<String, String> secrets, List<String> leaks) {
+        secrets.forEach((name, secret) -> {
+            int at = text.indexOf(secret);
+            if (at >= 0) {
+                // What came before it, to find the culprit; the secret itself is not repeated in the report.
+                String before = text.substring(Math.max(0, at - 300), at);
+                for (String other : secrets.values()) {
+                    before = before.replace(other, "<secret>");
+                }
+                leaks.add(name + " in " + where + ", after: ..." + before);
+            }
+        });
+    }
+}
