@@ -3,6 +3,7 @@ package org.ocitransfer.core.archive;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,6 +91,11 @@ final class ArchiveJson {
                 throw new IOException("content follows the JSON value");
             }
             return node;
+        } catch (JsonProcessingException e) {
+            // The original message without Jackson's source description, plus where it happened.
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new IOException(e.getOriginalMessage() + where, e);
         }
     }
 

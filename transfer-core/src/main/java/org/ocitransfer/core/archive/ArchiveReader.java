@@ -125,7 +125,8 @@ public final class ArchiveReader implements AutoCloseable {
         }
         if (!"1.0.0".equals(version)) {
             throw refuse(where, "entry 'oci-layout' must be {\"imageLayoutVersion\":\"1.0.0\"} but its"
-                    + " imageLayoutVersion is " + (version == null ? "missing" : "'" + version + "'"));
+                    + " imageLayoutVersion is "
+                    + (version == null ? "missing" : "'" + TarScanner.printable(version) + "'"));
         }
     }
 
@@ -156,7 +157,8 @@ public final class ArchiveReader implements AutoCloseable {
         for (JsonNode item : manifests) {
             Descriptor d = descriptor(where, item, "index.json manifests[" + i++ + "]");
             Map<String, String> annotations = d.annotations() == null ? Map.of() : d.annotations();
-            entries.add(new IndexEntry(d, annotations.get(IndexEntry.REF_NAME), annotations.get(IndexEntry.IMAGE_NAME)));
+            entries.add(new IndexEntry(d, annotations.get(IndexEntry.REF_NAME),
+                    annotations.get(IndexEntry.IMAGE_NAME)));
         }
         return entries;
     }
@@ -169,7 +171,13 @@ public final class ArchiveReader implements AutoCloseable {
         try {
             return ArchiveJson.MAPPER.treeToValue(node, Descriptor.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw refuse(where, what + " is not a valid descriptor: " + e.getMessage());
+            Throwable reason = e;
+            while (reason.getCause() != null && !(reason instanceof IllegalArgumentException)) {
+                reason = reason.getCause();
+            }
+            String message = reason instanceof JsonProcessingException jpe ? jpe.getOriginalMessage()
+                    : reason.getMessage();
+            throw refuse(where, what + " is not a valid descriptor: " + message);
         }
     }
 
@@ -191,7 +199,8 @@ public final class ArchiveReader implements AutoCloseable {
         index.forEach(e -> indexed.add(e.descriptor().digest()));
         for (Catalog.Artifact a : catalog.artifacts()) {
             if (!indexed.contains(a.digest())) {
-                throw refuse(where, "entry 'catalog.json' lists artifact " + a.reference() + " (" + a.digest()
+                throw refuse(where, "entry 'catalog.json' lists artifact " + TarScanner.printable(a.reference())
+                        + " (" + a.digest()
                         + ") which index.json does not name");
             }
         }
@@ -238,7 +247,8 @@ public final class ArchiveReader implements AutoCloseable {
             try {
                 parsed = Manifests.parse(d, readManifest(d));
             } catch (ContentVerificationException e) {
-                throw refuse(where, "entry '" + ArchivePlan.blobName(d) + "' is not a valid " + d.mediaType()
+                throw refuse(where, "entry '" + ArchivePlan.blobName(d) + "' is not a valid "
+                        + TarScanner.printable(d.mediaType())
                         + ": " + e.getMessage());
             }
             for (Descriptor child : parsed.children()) {
@@ -258,7 +268,7 @@ public final class ArchiveReader implements AutoCloseable {
             if (ABSENT_ALLOWED.contains(d.mediaType())) {
                 return false;
             }
-            throw refuse(where, parent + " names blob " + d.digest() + " (" + d.mediaType()
+            throw refuse(where, parent + " names blob " + d.digest() + " (" + TarScanner.printable(d.mediaType())
                     + ") but the archive has no entry " + ArchivePlan.blobName(d) + ": the archive is incomplete");
         }
         if (e.size() != d.size()) {

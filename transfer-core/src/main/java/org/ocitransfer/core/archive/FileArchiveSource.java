@@ -1,5 +1,6 @@
 package org.ocitransfer.core.archive;
 
+import org.ocitransfer.core.io.BoundedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -37,7 +38,7 @@ final class FileArchiveSource implements ArchiveSource {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             channel.position(offset);
-            return new RegionInputStream(Channels.newInputStream(channel), length);
+            return new BoundedInputStream(Channels.newInputStream(channel), length);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

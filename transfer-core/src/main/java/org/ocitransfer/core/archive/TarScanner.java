@@ -178,7 +178,8 @@ final class TarScanner {
             }
             long dataOffset = pos;
             if (directory && entrySize != 0) {
-                throw refuse(at(name, headerOffset) + "it is a directory entry with " + entrySize + " bytes of data");
+                throw refuse(at(name, headerOffset) + "it is a directory entry with " + entrySize
+                        + " bytes of data");
             }
             if (entrySize > size - dataOffset) {
                 throw refuse(at(name, headerOffset) + "its " + entrySize + " bytes of data run past the end of the"
@@ -191,10 +192,8 @@ final class TarScanner {
                             + "-byte limit for " + normalised);
                 }
                 captured.put(normalised, read((int) entrySize, normalised));
-                skipTo(dataOffset + TarHeaders.padded(entrySize));
-            } else {
-                skipTo(dataOffset + TarHeaders.padded(entrySize));
             }
+            skipTo(dataOffset + TarHeaders.padded(entrySize));
             entries.add(new Entry(normalised, directory, extendedAt >= 0 ? extendedAt : headerOffset, dataOffset,
                     entrySize));
             pax = null;
@@ -269,8 +268,8 @@ final class TarScanner {
 
     private byte[] readExtended(long entrySize, String name, long offset) throws IOException {
         if (entrySize > limits.maxExtendedHeaderBytes()) {
-            throw refuse(at(name, offset) + "it is an extended header of " + entrySize + " bytes, over the reader's limit"
-                    + " of " + limits.maxExtendedHeaderBytes() + " bytes (ReaderLimits.maxExtendedHeaderBytes)");
+            throw refuse(at(name, offset) + "it is an extended header of " + entrySize + " bytes, over the reader's"
+                    + " limit of " + limits.maxExtendedHeaderBytes() + " bytes (ReaderLimits.maxExtendedHeaderBytes)");
         }
         if (entrySize > size - pos) {
             throw refuse(at(name, offset) + "its " + entrySize + " bytes run past the end of the archive: the"

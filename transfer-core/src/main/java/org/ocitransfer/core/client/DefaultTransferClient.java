@@ -521,14 +521,25 @@ final class DefaultTransferClient implements TransferClient {
     }
 
     private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
+        return HostName.VALUE;
+    }
+
+    /** This host's name, looked up once (the lookup can be slow). */
+    private static final class HostName {
+        static final String VALUE = lookUp();
+
+        private static String lookUp() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) {
+                return env;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                LoggerFactory.getLogger(DefaultTransferClient.class).debug("No host name ({}); using localhost",
+                        e.getMessage());
+                return "localhost";
+            }
         }
     }
 }

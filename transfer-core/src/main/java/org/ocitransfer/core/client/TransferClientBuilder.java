@@ -10,6 +10,7 @@ import org.ocitransfer.core.blob.BlobStoreFactory;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStoreFactory;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
+import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistryFactory;
 import org.ocitransfer.core.run.ExportRunner;
 import org.ocitransfer.core.secret.SecretStore;
@@ -18,15 +19,16 @@ import org.ocitransfer.core.state.LocalRecordStore;
 import org.ocitransfer.core.state.RecordStore;
 
 /**
- * Builds a {@link TransferClient}. Built in: OCI layout registries ({@code oci-layout:/path}), local directory
- * containers ({@code file:///dir}), {@code env:} and {@code file:} secrets, records in a state directory
- * ({@code $TRANSFER_HOME}, else {@code ~/.transfer}). Add the HTTP registry client, Azure storage and Key Vault
- * through the factory and store methods.
+ * Builds a {@link TransferClient}. Built in: OCI distribution registries over HTTP ({@code https://host[:port]},
+ * {@code http://host:port}; credentials from the environment, then the docker config), OCI layout registries
+ * ({@code oci-layout:/path}), local directory containers ({@code file:///dir}), {@code env:} and {@code file:}
+ * secrets, records in a state directory ({@code $TRANSFER_HOME}, else {@code ~/.transfer}). Add other credentials
+ * (a configured {@code HttpRegistryFactory}), Azure storage and Key Vault through the factory and store methods.
  *
  * <pre>{@code
  * TransferClient client = new TransferClientBuilder()
  *         .stateDirectory(Path.of("/var/lib/transfer"))
- *         .registryFactory(new HttpRegistryFactory(credentials))
+ *         .registryFactory(new HttpRegistryFactory(b -> b.credentials(myCredentials)))
  *         .buildClient();
  * }</pre>
  */
@@ -124,6 +126,7 @@ public final class TransferClientBuilder {
                 : new LocalRecordStore(stateDirectory != null ? stateDirectory : defaultStateDirectory());
         List<RegistryFactory> rf = new ArrayList<>(registryFactories);
         rf.add(new OciLayoutRegistryFactory());
+        rf.add(new HttpRegistryFactory());
         List<BlobStoreFactory> bf = new ArrayList<>(blobStoreFactories);
         bf.add(new LocalDirectoryBlobStoreFactory());
         SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());

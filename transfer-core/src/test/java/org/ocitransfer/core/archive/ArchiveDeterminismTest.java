@@ -41,10 +41,14 @@ class ArchiveDeterminismTest {
     void everyHeaderRecordHasFixedOwnerTimeAndMode() {
         ArchiveFixture fixture = new ArchiveFixture();
         ArchivePlan plan = ArchivePlan.plan(fixture.request());
-        // A long name forces a PAX header into the plan too, so its record is checked as well.
+        // A long name forces a PAX header, so its records are checked as well.
         byte[] paxHeader = TarHeaders.header("blobs/sha512/" + "a".repeat(128), 10);
         assertThat(paxHeader.length).isGreaterThan(512);
         assertFixedFields(paxHeader);
+        // And a size over 8 GiB forces one (the PAX size record path).
+        byte[] bigHeader = TarHeaders.header("blobs/sha256/" + "b".repeat(64), 9L * 1024 * 1024 * 1024);
+        assertThat(bigHeader).hasSize(3 * 512);
+        assertFixedFields(bigHeader);
         for (PlannedEntry e : plan.entries()) {
             assertFixedFields(plan.header(e));
         }

@@ -62,7 +62,8 @@ class ArchiveRoundTripTest {
             assertThat(reader.index()).extracting(e -> e.descriptor().digest()).containsExactly(
                     fixture.image1.digest(), fixture.image2.digest(), fixture.index.digest(),
                     fixture.artifact.digest());
-            assertThat(reader.index().get(3).descriptor().artifactType()).isEqualTo("application/vnd.example.sbom.v1");
+            assertThat(reader.index().get(3).descriptor().artifactType())
+                    .isEqualTo("application/vnd.example.sbom.v1");
             assertThat(reader.catalogDigest()).contains(plan.catalogDigest());
             assertThat(reader.catalog()).contains(plan.catalog());
 
@@ -91,7 +92,8 @@ class ArchiveRoundTripTest {
                 .isEqualTo(org.ocitransfer.core.content.Digest.sha256(plan.indexJson()).toString());
         assertThat(catalog.artifacts()).extracting(Catalog.Artifact::reference).containsExactly(
                 "registry.example:5000/team/app:1.0", "registry.example:5000/team/app:2.0",
-                "registry.example:5000/team/multi:latest", "registry.example:5000/team/sbom@" + fixture.artifact.digest());
+                "registry.example:5000/team/multi:latest",
+                "registry.example:5000/team/sbom@" + fixture.artifact.digest());
         assertThat(catalog.artifacts().get(2).digest()).isEqualTo(fixture.index.digest());
         assertThat(catalog.artifacts().get(2).mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
         assertThat(plan.catalogDigest()).isEqualTo(
@@ -162,7 +164,8 @@ class ArchiveRoundTripTest {
             ContentSource source = reader.contentSource(fixture.shared);
             assertThat(source.replayable()).isTrue();
             try (InputStream a = source.open(); InputStream b = source.open()) {
-                assertThat(a.readAllBytes()).isEqualTo(b.readAllBytes()).isEqualTo(fixture.content.bytes(fixture.shared));
+                assertThat(a.readAllBytes()).isEqualTo(b.readAllBytes())
+                        .isEqualTo(fixture.content.bytes(fixture.shared));
             }
             assertThat(reader.readManifest(fixture.index)).isEqualTo(fixture.content.bytes(fixture.index));
             Descriptor wrongSize = Descriptor.of(fixture.shared.mediaType(), fixture.shared.digest(),

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -260,13 +259,23 @@ class HostileArchiveTest {
         Path file = dir.resolve("many.tar");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             out.write(new RawTar().file("oci-layout", LAYOUT).bytes());
-            byte[] name = new byte[32];
+            // One header template; each entry patches the last 8 hex digits of its name and the checksum.
+            byte[] template = RawTar.header("blobs/sha256/" + "0".repeat(64), '0', RawTar.octal(0, 12));
+            long baseSum = 0;
+            for (int i = 0; i < 512; i++) {
+                baseSum += (i >= 148 && i < 156) ? ' ' : template[i] & 0xff;
+            }
+            byte[] h = template.clone();
             for (int i = 0; i < 100_000; i++) {
-                name[28] = (byte) (i >>> 24);
-                name[29] = (byte) (i >>> 16);
-                name[30] = (byte) (i >>> 8);
-                name[31] = (byte) i;
-                out.write(RawTar.header("blobs/sha256/" + HexFormat.of().formatHex(name), '0', RawTar.octal(0, 12)));
+                byte[] suffix = String.format("%08x", i).getBytes(StandardCharsets.US_ASCII);
+                long sum = baseSum;
+                for (int k = 0; k < 8; k++) {
+                    h[13 + 56 + k] = suffix[k];
+                    sum += suffix[k] - '0';
+                }
+                byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(checksum, 0, h, 148, 8);
+                out.write(h);
             }
             out.write(new byte[1024]);
         }

@@ -120,6 +120,18 @@ public final class ContentGenerator {
     }
 
     /**
+     * An OCI image for linux/amd64 with layers from a shared pool followed by new layers of these sizes.
+     *
+     * @param sharedLayers layers other images use too (from {@link #layers(long...)})
+     * @param newLayerSizes sizes of layers only this image has
+     */
+    public GeneratedArtifact image(List<GeneratedContent> sharedLayers, long... newLayerSizes) {
+        List<GeneratedContent> all = new ArrayList<>(sharedLayers);
+        all.addAll(layers(newLayerSizes));
+        return image("linux/amd64", all);
+    }
+
+    /**
      * An OCI image for a platform with these layers.
      *
      * @param platform {@code os/architecture[/variant]}, e.g. {@code linux/arm64/v8}

@@ -77,6 +77,7 @@ public final class DistributionRegistry implements AutoCloseable {
     private final TokenServer tokenServer;
     private int port;
     private Process process;
+    private boolean closed;
 
     private DistributionRegistry(Builder b, Path executable, Path storageDir) {
         this.mode = b.mode;
@@ -95,11 +96,10 @@ public final class DistributionRegistry implements AutoCloseable {
                 writeHtpasswd();
             } else if (mode == AuthMode.TOKEN) {
                 TokenServer.Builder tb = TokenServer.builder().service("ocitransfer-test-registry")
-                        .user(username, password).workDir(storageDir.resolve("token"));
+                        .user(username, password);
                 b.tokenServerCustomizer.accept(tb);
                 tokens = tb.start();
-                Files.writeString(storageDir.resolve("token").resolve("rootcert.pem"),
-                        tokens.certificate().certificatePem());
+                Files.writeString(storageDir.resolve("rootcert.pem"), tokens.certificate().certificatePem());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the registry's directory " + storageDir, e);
@@ -202,9 +202,13 @@ public final class DistributionRegistry implements AutoCloseable {
         }
     }
 
-    /** Stops the process and the token server, and deletes the storage directory. */
+    /** Stops the process and the token server, and deletes the storage directory. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stopProcess();
         if (tokenServer != null) {
             tokenServer.close();
@@ -332,7 +336,7 @@ public final class DistributionRegistry implements AutoCloseable {
                     .append("\n    service: ").append(quote(tokenServer.service()))
                     .append("\n    issuer: ").append(quote(tokenServer.issuer()))
                     .append("\n    rootcertbundle: ")
-                    .append(quote(storageDir.resolve("token").resolve("rootcert.pem").toString())).append("\n");
+                    .append(quote(storageDir.resolve("rootcert.pem").toString())).append("\n");
         }
         return y.toString();
     }

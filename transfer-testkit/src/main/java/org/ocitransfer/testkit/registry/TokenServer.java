@@ -70,7 +70,8 @@ public final class TokenServer implements AutoCloseable {
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
     private final List<String> requestedScopes = new CopyOnWriteArrayList<>();
     private final AtomicInteger accessTokensIssued = new AtomicInteger();
-    private final Path ownedDir;
+    private static SelfSignedCertificate sharedCertificate;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * A scope as the token protocol writes it, {@code type:name:action,action} (the name may itself hold colons,
@@ -260,9 +261,8 @@ public final class TokenServer implements AutoCloseable {
         }
     }
 
-    private TokenServer(Builder b, SelfSignedCertificate certificate, Path ownedDir) throws IOException {
+    private TokenServer(Builder b, SelfSignedCertificate certificate) throws IOException {
         this.certificate = certificate;
-        this.ownedDir = ownedDir;
         this.service = b.service;
         this.issuer = b.issuer;
         this.tokenPath = b.tokenPath;
@@ -407,14 +407,30 @@ public final class TokenServer implements AutoCloseable {
         return Response.json(200, body);
     }
 
-    /** Stops the server (and deletes the certificate it made for itself, if it made one). */
+    /** Stops the server. Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
-        if (ownedDir != null) {
-            DistributionRegistry.deleteTree(ownedDir);
+    }
+
+    /**
+     * The signing certificate of token servers not given one: made once per JVM (keytool takes seconds), held in
+     * memory only.
+     */
+    private static synchronized SelfSignedCertificate sharedCertificate() throws IOException {
+        if (sharedCertificate == null) {
+            Path dir = Files.createTempDirectory("token-signer");
+            try {
+                sharedCertificate = SelfSignedCertificate.generate(dir, "ocitransfer-token-signer");
+            } finally {
+                DistributionRegistry.deleteTree(dir);
+            }
         }
+        return sharedCertificate;
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {
@@ -544,7 +560,6 @@ public final class TokenServer implements AutoCloseable {
         private AccessPolicy policy = AccessPolicy.grantAll();
         private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
         private SelfSignedCertificate certificate;
-        private Path workDir;
 
         private Builder() {
         }
@@ -597,32 +612,16 @@ public final class TokenServer implements AutoCloseable {
             return this;
         }
 
-        /** The signing certificate; without one, a fresh one is made in {@link #workDir(Path)} or a temp dir. */
+        /** The signing certificate (default: one made once per JVM and shared by such token servers). */
         public Builder certificate(SelfSignedCertificate certificate) {
             this.certificate = certificate;
-            return this;
-        }
-
-        /** Where a fresh signing certificate is made (default: a new temporary directory). */
-        public Builder workDir(Path workDir) {
-            this.workDir = workDir;
             return this;
         }
 
         /** Starts the server on a free loopback port. */
         public TokenServer start() {
             try {
-                SelfSignedCertificate cert = certificate;
-                Path owned = null;
-                if (cert == null) {
-                    Path dir = workDir;
-                    if (dir == null) {
-                        dir = Files.createTempDirectory("token-server");
-                        owned = dir;
-                    }
-                    cert = SelfSignedCertificate.generate(dir, "ocitransfer-token-signer");
-                }
-                return new TokenServer(this, cert, owned);
+                return new TokenServer(this, certificate != null ? certificate : sharedCertificate());
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the token server", e);
             }

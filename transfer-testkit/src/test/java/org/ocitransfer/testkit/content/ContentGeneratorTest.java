@@ -69,6 +69,9 @@ class ContentGeneratorTest {
         GeneratedArtifact a = gen.image(pool);
         GeneratedArtifact b = gen.image(pool);
         assertThat(a.digest()).isNotEqualTo(b.digest());
+        GeneratedArtifact c = gen.image(pool, 32);
+        assertThat(Manifests.parse(c.root(), c.rootBytes()).layers()).extracting(Descriptor::size)
+                .containsExactly(64L, 128L, 32L);
         GeneratedArtifact index = gen.index(List.of(a, b));
         assertThat(index.blobs()).hasSize(4); // two configs, two shared layers
         assertThat(index.manifests()).containsExactly(a.root(), b.root(), index.root());

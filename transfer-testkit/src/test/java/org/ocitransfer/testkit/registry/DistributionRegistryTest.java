@@ -123,6 +123,7 @@ class DistributionRegistryTest {
         registry.close();
         assertThat(registry.isRunning()).isFalse();
         assertThat(storage).doesNotExist();
+        registry.close(); // again: nothing happens
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.ocitransfer.testkit.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -74,7 +75,8 @@ class TokenServerTest {
         assertThat(claims.get("exp").asLong()).isGreaterThan(claims.get("iat").asLong());
         assertThat(claims.get("nbf").asLong()).isLessThanOrEqualTo(claims.get("iat").asLong());
         assertThat(claims.get("jti").asText()).isNotEmpty();
-        assertThat(JSON.convertValue(claims.get("access"), List.class)).containsExactly(
+        assertThat(JSON.convertValue(claims.get("access"), new TypeReference<List<Map<String, Object>>>() { }))
+                .containsExactly(
                 Map.of("type", "repository", "name", "team/app", "actions", List.of("pull", "push")),
                 Map.of("type", "registry", "name", "catalog", "actions", List.of("*")));
     }
@@ -150,6 +152,24 @@ class TokenServerTest {
                     bearer);
             assertThat(PlainHttp.get(registry.url() + "/v2/kit/acr/blobs/" + digest, bearer).statusCode())
                     .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theRealRegistryRefusesWhatThePolicyDidNotGrant() throws Exception {
+        try (DistributionRegistry registry = DistributionRegistry.builder().auth(AuthMode.TOKEN)
+                .tokenServer(b -> b.policy(TokenServer.AccessPolicy.pullOnly())).start()) {
+            TokenServer tokens = registry.tokenServer();
+            HttpResponse<byte[]> token = PlainHttp.get(tokens.realm() + "?service=" + tokens.service()
+                    + "&scope=repository:kit/ro:pull,push", PlainHttp.basic(registry.username(), registry.password()));
+            String bearer = "Bearer " + JSON.readTree(token.body()).get("token").asText();
+            HttpResponse<String> push = PlainHttp.CLIENT.send(HttpRequest.newBuilder(
+                    URI.create(registry.url() + "/v2/kit/ro/blobs/uploads/")).header("Authorization", bearer)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(push.statusCode()).isEqualTo(401);
+            assertThat(push.headers().firstValue("WWW-Authenticate").orElseThrow())
+                    .contains("error=\"insufficient_scope\"").contains("repository:kit/ro:pull,push");
+            assertThat(PlainHttp.get(registry.url() + "/v2/kit/ro/tags/list", bearer).statusCode()).isEqualTo(404);
         }
     }
 

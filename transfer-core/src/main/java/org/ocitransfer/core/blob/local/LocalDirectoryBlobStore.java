@@ -1,5 +1,6 @@
 package org.ocitransfer.core.blob.local;
 
+import org.ocitransfer.core.io.BoundedInputStream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -67,9 +66,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
         Map<String, RegistryCredential> map = new HashMap<>();
         JsonNode auths = root == null ? null : root.get("auths");
         if (auths != null && auths.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = auths.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : auths.properties()) {
                 RegistryCredential c = credential(file, e.getKey(), e.getValue());
                 if (c != null) {
                     map.put(normalize(e.getKey()), c);

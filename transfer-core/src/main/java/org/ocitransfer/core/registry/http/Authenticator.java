@@ -94,7 +94,7 @@ final class Authenticator {
         if (chosen.isBasic()) {
             RegistryCredential c = credential().filter(x -> x.password() != null).orElseThrow(() ->
                     new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " asks for a username and"
-                            + " password (basic auth) for " + call.what() + " and none was given for " + host
+                            + " password (basic auth) for " + call.what() + " and no credentials were given for " + host
                             + ": " + HOW_TO_SIGN_IN, 401, errors,
                             null));
             LOG.debug("Registry {} uses basic auth; signing in as {}", show(), c.username());

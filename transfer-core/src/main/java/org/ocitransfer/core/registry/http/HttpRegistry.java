@@ -31,7 +31,7 @@ import org.ocitransfer.core.registry.auth.CredentialProvider;
  * <pre>{@code
  * try (HttpRegistry registry = HttpRegistry.builder()
  *         .uri("https://myregistry.azurecr.io")
- *         .credentials(new EnvironmentCredentials().orElse(DockerConfigCredentials.load()))
+ *         .credentials(EnvironmentCredentials.fromSystem().orElse(DockerConfigCredentials.load()))
  *         .build()) {
  *     Descriptor d = registry.repository("team/app").resolve("1.0");
  * }
@@ -50,6 +50,8 @@ public final class HttpRegistry implements Registry {
     private final long chunkSize;
     private final int pageSize;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Upload sessions opened by declined mounts ({@code repository@digest}), for the push that follows. */
+    private final Map<String, URI> pendingUploads = new ConcurrentHashMap<>();
 
     private HttpRegistry(Builder b, URI base) {
         HttpClient.Builder client = HttpClient.newBuilder()
@@ -131,6 +133,10 @@ public final class HttpRegistry implements Registry {
 
     int pageSize() {
         return pageSize;
+    }
+
+    Map<String, URI> pendingUploads() {
+        return pendingUploads;
     }
 
     Object lock(String key) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ocitransfer.core.content.ContentSource;
@@ -56,8 +55,6 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     private final String name;
     private final List<String> pull;
     private final List<String> push;
-    /** Upload sessions the registry opened when it declined a mount, kept for the push that follows. */
-    private final Map<String, URI> pendingUploads = new ConcurrentHashMap<>();
 
     HttpRepository(HttpRegistry registry, Transport transport, String name) {
         if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
@@ -252,7 +249,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
             }
             if (r.status() == 202) {
                 // Declined: the registry opened an upload instead; the push that follows continues it.
-                pendingUploads.put(blob.digest(), t.uploadLocation(r, call));
+                registry.pendingUploads().put(name + "@" + blob.digest(), t.uploadLocation(r, call));
                 return false;
             }
             throw t.failure(r, call);
@@ -410,27 +407,34 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
 
     private void uploadOnce(Descriptor expected, ContentSource content, byte[] bytes) {
         String what = "blob " + expected.digest() + " in repository '" + name + "'";
-        URI location = pendingUploads.remove(expected.digest());
-        boolean fresh = location == null;
-        if (fresh) {
-            location = startUpload(what);
-        }
+        URI pending = registry.pendingUploads().remove(name + "@" + expected.digest());
+        boolean fresh = pending == null;
+        Session session = new Session(fresh ? startUpload(what) : pending);
         try {
             if (bytes != null) {
-                finish(location, expected, what, bytes);
+                finish(session, expected, what, bytes);
             } else if (expected.size() >= registry.chunkedUploadThreshold()) {
-                chunked(location, expected, content, what);
+                chunked(session, expected, content, what);
             } else {
-                monolithic(location, expected, content, what);
+                monolithic(session, expected, content, what);
             }
         } catch (RegistryException e) {
-            cancel(location, e);
+            cancel(session.location, e);
             if (!fresh && e.reason() == Reason.NOT_FOUND && (bytes != null || content.replayable())) {
                 // The session the registry opened when declining a mount is gone: start a new one.
                 uploadOnce(expected, content, bytes);
                 return;
             }
             throw e;
+        }
+    }
+
+    /** Where an upload continues: each PATCH answers with the next Location. */
+    private static final class Session {
+        private URI location;
+
+        Session(URI location) {
+            this.location = location;
         }
     }
 
@@ -444,45 +448,45 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
         }
     }
 
-    private void finish(URI location, Descriptor expected, String what, byte[] bytes) {
-        Call call = Call.of("PUT", withDigest(location, expected.digest()), push, what, name).once();
+    private void finish(Session session, Descriptor expected, String what, byte[] bytes) {
+        Call call = Call.of("PUT", withDigest(session.location, expected.digest()), push, what, name).once();
         if (bytes != null) {
             call = call.header("Content-Type", OCTETS).body(bytes).once();
         }
         complete(call);
     }
 
-    private void monolithic(URI location, Descriptor expected, ContentSource content, String what) {
+    private void monolithic(Session session, Descriptor expected, ContentSource content, String what) {
         try (VerifyingInputStream in = open(expected, content)) {
-            complete(Call.of("PUT", withDigest(location, expected.digest()), push, what, name)
+            complete(Call.of("PUT", withDigest(session.location, expected.digest()), push, what, name)
                     .header("Content-Type", OCTETS).body(() -> in, expected.size()));
         } catch (IOException e) {
             throw RegistryException.fromIo("read the content of " + what, t.location, e);
         }
     }
 
-    private void chunked(URI location, Descriptor expected, ContentSource content, String what) {
+    private void chunked(Session session, Descriptor expected, ContentSource content, String what) {
         long chunk = registry.chunkSize();
         try (VerifyingInputStream in = open(expected, content)) {
             long offset = 0;
             while (offset < expected.size()) {
                 long n = Math.min(chunk, expected.size() - offset);
                 InputStream part = new RangeStream(in, n, what, false);
-                Call call = Call.of("PATCH", location, push, "bytes " + offset + "-" + (offset + n - 1) + " of "
+                Call call = Call.of("PATCH", session.location, push, "bytes " + offset + "-" + (offset + n - 1) + " of "
                         + what, name).header("Content-Type", OCTETS)
                         .header("Content-Range", offset + "-" + (offset + n - 1)).body(() -> part, n);
                 try (Response r = t.send(call)) {
                     if (r.status() != 202) {
                         throw t.failure(r, call);
                     }
-                    location = t.uploadLocation(r, call);
+                    session.location = t.uploadLocation(r, call);
                 }
                 offset += n;
             }
             if (!in.isVerified()) {
                 throw corrupt(expected.digest(), "the content pushed did not end where its descriptor says");
             }
-            finish(location, expected, what, null);
+            finish(session, expected, what, null);
         } catch (IOException e) {
             throw RegistryException.fromIo("read the content of " + what, t.location, e);
         }
@@ -500,7 +504,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     private void cancel(URI location, RegistryException cause) {
         Call call = Call.of("DELETE", location, push, "cancel of the failed upload", name).once();
         try (Response r = t.send(call)) {
-            Transport.LOG.debug("Cancelled a failed upload in {}: HTTP {}", name, r.status());
+            Transport.LOG.debug("Cancelling a failed upload in {} answered HTTP {}", name, r.status());
         } catch (RegistryException e) {
             cause.addSuppressed(e);
         }
@@ -508,7 +512,8 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
 
     private VerifyingInputStream open(Descriptor expected, ContentSource content) {
         try {
-            return new VerifyingInputStream(content.open(), expected, "the content pushed as " + expected.digest());
+            return new VerifyingInputStream(content.open(), expected, "the source given to push into repository '"
+                    + name + "' at " + t.location);
         } catch (IOException e) {
             throw new RegistryException(Reason.OTHER, "Could not open the content of " + expected.digest()
                     + " to push it to repository '" + name + "': " + e.getMessage(), 0, List.of(), e);

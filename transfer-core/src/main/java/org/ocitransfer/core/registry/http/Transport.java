@@ -100,8 +100,9 @@ final class Transport implements AutoCloseable {
             } catch (IOException e) {
                 permits.release();
                 ContentVerificationException bad = VerifyingInputStream.verificationFailure(e);
-                if (bad != null) {
-                    throw new RegistryException(Reason.CORRUPT, bad.getMessage(), 0, List.of(), bad);
+                if (bad != null) { // only a request body (an upload) is verified while it is sent
+                    throw new RegistryException(Reason.CORRUPT, bad.getMessage() + "; the upload was abandoned", 0,
+                            List.of(), bad);
                 }
                 LOG.debug("{} {} failed on attempt {}: {}", call.method(), path(target), attempt, e.toString());
                 boolean transientFailure = !(e instanceof SSLException);
@@ -254,10 +255,10 @@ final class Transport implements AutoCloseable {
         int status = response.status();
         List<RegistryError> errors = errors(response);
         String registry = describe(errors);
-        boolean hasCode = false;
-        for (RegistryError e : errors) {
-            hasCode |= "DIGEST_INVALID".equals(e.code()) || "SIZE_INVALID".equals(e.code());
-        }
+        // DIGEST_INVALID or SIZE_INVALID on an upload means the bytes; next to MANIFEST_* codes it means the manifest.
+        boolean manifestCode = errors.stream().anyMatch(e -> e.code().startsWith("MANIFEST_"));
+        boolean bytesCode = !manifestCode && errors.stream()
+                .anyMatch(e -> "DIGEST_INVALID".equals(e.code()) || "SIZE_INVALID".equals(e.code()));
         String where = " at " + location;
         if (status == 404) {
             if (call.repository() != null && errors.stream().anyMatch(e -> "NAME_UNKNOWN".equals(e.code()))) {
@@ -274,7 +275,7 @@ final class Transport implements AutoCloseable {
         if (status == 403) {
             return auth.denied(call, status, errors);
         }
-        if (hasCode) {
+        if (bytesCode) {
             return new RegistryException(Reason.CORRUPT, "The registry" + where + " refused " + call.what()
                     + ": its bytes do not match their digest or size" + registry, status, errors, null);
         }

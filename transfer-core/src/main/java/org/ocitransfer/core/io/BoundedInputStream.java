@@ -1,17 +1,21 @@
-package org.ocitransfer.core.archive;
+package org.ocitransfer.core.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** At most {@code length} bytes of an underlying stream; closing it closes the underlying stream. */
-final class RegionInputStream extends FilterInputStream {
+/**
+ * At most {@code limit} bytes of an underlying stream (a region of a file or blob), then the end; closing it closes
+ * the underlying stream.
+ */
+public final class BoundedInputStream extends FilterInputStream {
 
     private long remaining;
 
-    RegionInputStream(InputStream in, long length) {
+    /** The first {@code limit} bytes of {@code in}. */
+    public BoundedInputStream(InputStream in, long limit) {
         super(in);
-        this.remaining = length;
+        this.remaining = limit;
     }
 
     @Override
@@ -48,10 +52,5 @@ final class RegionInputStream extends FilterInputStream {
     @Override
     public int available() throws IOException {
         return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 }
