@@ -218,7 +218,7 @@ public final class ImportRunner {
     private void pushBlob(ArchiveReader reader, BlobJob job, List<Planned> planned, Map<Integer, Failure> failures,
                           boolean continueOnErrors) {
         Descriptor blob = job.blob();
-        ProgressingSource source = new ProgressingSource(reader.contentSource(blob), blob.size());
+        ProgressingSource source = new ProgressingSource(bodyOf(reader, blob), blob.size());
         String landed = null;
         for (Map.Entry<String, List<Integer>> use : job.users().entrySet()) {
             if (use.getValue().stream().allMatch(failures::containsKey)) {
@@ -246,6 +246,20 @@ public final class ImportRunner {
             }
         }
         source.finish();
+    }
+
+    /**
+     * A blob's push body. From an archive with a catalog, a plain ranged read of its region: the push verifies size
+     * and digest as it streams (the {@link Repository#push} contract), so the bytes are hashed once. Otherwise the
+     * reader's verifying stream.
+     */
+    private ContentSource bodyOf(ArchiveReader reader, Descriptor blob) {
+        if (reader.catalog().isEmpty()) {
+            return reader.contentSource(blob);
+        }
+        long offset = reader.dataOffset(blob);
+        ArchiveSource archive = reader.source();
+        return ContentSource.reopenable(() -> archive.open(offset, blob.size()));
     }
 
     /** Phase 2: each artifact's manifests, children before parents, up to the pool's width of artifacts at once. */
