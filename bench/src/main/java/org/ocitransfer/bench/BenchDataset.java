@@ -2,13 +2,19 @@
 package org.ocitransfer.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.content.Digest;
+import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
@@ -21,7 +27,8 @@ import org.ocitransfer.testkit.content.GeneratedContent;
  *   <li>{@code set <registry> <out-dir>}: 22 images and one index; 912 MiB of unique blobs: a 64 MiB base layer
  *       shared by all 22 images, one image with a 512 MiB layer, 21 with their own 16 MiB layer; the index lists
  *       two of the images. Writes {@code artifacts.txt} (one reference a line; the index last, marked {@code all}),
- *       {@code unique-bytes} and {@code blobs.txt} ({@code repository digest size manifests|blobs} per unique blob).</li>
+ *       {@code unique-bytes} and {@code blobs.txt} ({@code repository digest size manifests|blobs} per unique
+ *       blob).</li>
  *   <li>{@code big <registry> <out-dir> <bytes>}: one image with a single layer of that many bytes.</li>
  * </ul>
  */
@@ -35,7 +42,8 @@ public final class BenchDataset {
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: BenchDataset set <registry-url> <out-dir> | big <registry-url> <out-dir> <bytes>");
+            System.err.println("usage: BenchDataset set <registry-url> <out-dir>"
+                    + " | big <registry-url> <out-dir> <bytes>");
             System.exit(2);
         }
         Path out = Path.of(args[2]);
@@ -76,7 +84,7 @@ public final class BenchDataset {
             } else if (args[0].equals("big")) {
                 long size = Long.parseLong(args[3]);
                 ContentGenerator gen = new ContentGenerator(20240102L);
-                GeneratedArtifact image = gen.image(List.of(gen.layer(size)));
+                GeneratedArtifact image = gen.image(List.of(bigLayer(20240103L, size)));
                 image.pushTo(registry.repository("bench/big"), "v1");
                 references.add("bench/big:v1");
                 record(image, "bench/big", unique, repositoryOf);
@@ -94,6 +102,20 @@ public final class BenchDataset {
                     args[0], references.size(), unique.size(), total, total / (double) MIB,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /** A layer of {@code size} seeded bytes, digested in one pass and regenerated for every read. */
+    private static GeneratedContent bigLayer(long seed, long size) throws IOException {
+        MessageDigest sha = Digest.newSha256();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = new FastRandomStream(seed, size)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        return new GeneratedContent(Descriptor.of(MediaTypes.OCI_LAYER, digest, size),
+                ContentSource.reopenable(() -> new FastRandomStream(seed, size)));
     }
 
     private static void record(GeneratedArtifact artifact, String repository, Map<String, Descriptor> unique,

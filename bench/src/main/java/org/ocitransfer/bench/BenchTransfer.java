@@ -20,7 +20,8 @@ import org.ocitransfer.core.registry.http.HttpRegistryFactory;
  * One run through {@link TransferClientBuilder}, timed from submission to its end:
  *
  * <pre>
- * BenchTransfer export &lt;registry-url&gt; &lt;container-uri&gt; &lt;blob&gt; &lt;artifacts.txt&gt; &lt;concurrency&gt; &lt;state-dir&gt;
+ * BenchTransfer export &lt;registry-url&gt; &lt;container-uri&gt; &lt;blob&gt; &lt;artifacts.txt&gt; &lt;concurrency&gt;
+ *                      &lt;state-dir&gt;
  * BenchTransfer import &lt;registry-url&gt; &lt;container-uri&gt; &lt;blob&gt; &lt;concurrency&gt; &lt;state-dir&gt;
  * </pre>
  *

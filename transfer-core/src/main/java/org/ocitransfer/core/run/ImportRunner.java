@@ -120,7 +120,11 @@ public final class ImportRunner {
                         + ", not the " + request.catalogDigest() + " the run asked for: it is another archive, or"
                         + " was altered. Nothing was imported.");
             }
-            List<Planned> planned = plan(reader, results, continueOnErrors);
+            // Planning reads only manifests (ranged reads): parallel whenever concurrency allows.
+            List<Planned> planned;
+            try (TaskPool planners = new TaskPool(runName, concurrency)) {
+                planned = plan(planners, reader, results, continueOnErrors);
+            }
             long total = 0;
             Set<String> counted = ConcurrentHashMap.newKeySet();
             for (Planned p : planned) {
@@ -134,38 +138,13 @@ public final class ImportRunner {
             counted.clear();
             progress.totals(total, reader.index().size());
 
+            // An archive with a catalog moves in parallel; another tool's archive in one sequential pass.
             boolean parallel = reader.catalog().isPresent() && concurrency > 1;
             Map<Integer, Failure> failures = new ConcurrentHashMap<>();
             try (TaskPool pool = new TaskPool(runName, parallel ? concurrency : 1)) {
                 pushBlobs(pool, reader, planned, failures, continueOnErrors, parallel);
                 pushManifests(pool, planned, failures, continueOnErrors, counted);
-            }
-            // Tags last, in the archive's order, and only for artifacts whose whole content arrived.
-            for (int i = 0; i < planned.size(); i++) {
-                Planned p = planned.get(i);
-                try {
-                    Failure failure = failures.get(i);
-                    if (failure != null) {
-                        results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
-                                failure.message()));
-                        continue;
-                    }
-                    ArtifactResult result = tag(p);
-                    results.add(result);
-                    imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
-                            : p.target().repository() + "@" + p.graph().root().digest());
-                } catch (TransferException e) {
-                    String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
-                            + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
-                    LOG.warn("Run {}: {}", runName, message);
-                    results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
-                            e.getMessage()));
-                    if (!continueOnErrors) {
-                        throw new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
-                    }
-                } finally {
-                    progress.artifactDone();
-                }
+                tagAll(pool, planned, failures, continueOnErrors, results, imported);
             }
         }
         long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
@@ -181,6 +160,55 @@ public final class ImportRunner {
         }
         return new RunOutcome(status, results, imported, catalogDigest, failed == 0 ? null : failed + " of "
                 + results.size() + " artifacts failed: " + ExportRunner.failures(results));
+    }
+
+    /**
+     * Phase 3: the tags, last, and only for artifacts whose whole content arrived; up to the pool's width at once.
+     * Results are listed in the archive's order.
+     */
+    private void tagAll(TaskPool pool, List<Planned> planned, Map<Integer, Failure> failures,
+                        boolean continueOnErrors, List<ArtifactResult> results, List<String> imported) {
+        List<TaskPool.Task<ArtifactResult>> tasks = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            Failure failure = failures.get(i);
+            tasks.add(() -> {
+                try {
+                    return failure != null ? ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
+                            failure.message()) : tag(p);
+                } finally {
+                    progress.artifactDone();
+                }
+            });
+        }
+        List<TaskPool.Outcome<ArtifactResult>> outcomes = pool.runAll(tasks, !continueOnErrors, null).outcomes();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            TaskPool.Outcome<ArtifactResult> outcome = outcomes.get(i);
+            if (outcome.skipped()) {
+                continue; // a failure stopped the phase; it is reported below
+            }
+            if (outcome.failure() == null) {
+                ArtifactResult result = outcome.value();
+                results.add(result);
+                if (result.status() != ArtifactResult.Status.Failed) {
+                    imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
+                            : p.target().repository() + "@" + p.graph().root().digest());
+                }
+                continue;
+            }
+            if (!(outcome.failure() instanceof TransferException e)) {
+                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
+                        + outcome.failure(), outcome.failure());
+            }
+            String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
+                    + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
+            LOG.warn("Run {}: {}", runName, message);
+            results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage()));
+            if (!continueOnErrors) {
+                throw new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
+            }
+        }
     }
 
     /** One blob to push, and for each target repository the artifacts (by position) that need it there. */
@@ -405,28 +433,51 @@ public final class ImportRunner {
     private record Planned(ArtifactRef target, ContentGraph graph) {
     }
 
-    private List<Planned> plan(ArchiveReader reader, List<ArtifactResult> results, boolean continueOnErrors) {
-        List<Planned> planned = new ArrayList<>();
-        for (IndexEntry entry : reader.index()) {
-            String label = entry.refName() != null ? entry.refName() : entry.descriptor().digest();
-            try {
+    /** Reads every artifact's graph from the archive (up to the pool's width at once); results in index order. */
+    private List<Planned> plan(TaskPool pool, ArchiveReader reader, List<ArtifactResult> results,
+                               boolean continueOnErrors) {
+        List<IndexEntry> entries = reader.index();
+        List<TaskPool.Task<Planned>> tasks = new ArrayList<>();
+        for (IndexEntry entry : entries) {
+            tasks.add(() -> {
                 ArtifactRef target = targetOf(entry);
                 ContentGraph graph = ContentGraph.walk(entry.descriptor().plain(), reader::readManifest);
                 for (Descriptor blob : graph.blobs()) {
                     if (!reader.contains(blob.digest())) {
-                        throw new RunFailedException("the archive lacks blob " + blob.digest() + " of " + label);
+                        throw new RunFailedException("the archive lacks blob " + blob.digest() + " of "
+                                + label(entry));
                     }
                 }
-                planned.add(new Planned(target, graph));
-            } catch (TransferException | IllegalArgumentException e) {
-                results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
-                if (!continueOnErrors) {
-                    throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
-                            .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e);
-                }
+                return new Planned(target, graph);
+            });
+        }
+        List<TaskPool.Outcome<Planned>> outcomes = pool.runAll(tasks, false, null).outcomes();
+        List<Planned> planned = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            TaskPool.Outcome<Planned> outcome = outcomes.get(i);
+            if (outcome.failure() == null) {
+                planned.add(outcome.value());
+                continue;
+            }
+            if (!(outcome.failure() instanceof TransferException)
+                    && !(outcome.failure() instanceof IllegalArgumentException)) {
+                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
+                        + outcome.failure(), outcome.failure());
+            }
+            IndexEntry entry = entries.get(i);
+            String label = label(entry);
+            Exception e = outcome.failure();
+            results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
+            if (!continueOnErrors) {
+                throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
+                        .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e);
             }
         }
         return planned;
+    }
+
+    private static String label(IndexEntry entry) {
+        return entry.refName() != null ? entry.refName() : entry.descriptor().digest();
     }
 
     private ArtifactRef targetOf(IndexEntry entry) {

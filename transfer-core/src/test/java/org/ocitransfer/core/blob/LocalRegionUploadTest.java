@@ -213,8 +213,10 @@ class LocalRegionUploadTest {
         assertThatThrownBy(() -> store.uploadRegions("a.tar", List.of(), UploadOptions.create()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one region");
         assertThatThrownBy(() -> store.uploadRegions("a.tar", List.of(10L, 0L), UploadOptions.create()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Region 1").hasMessageContaining("at least one byte");
-        assertThatThrownBy(() -> store.uploadRegions("a.tar", List.of(10L, 5L), new UploadOptions(false, Map.of(), 16)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Region 1")
+                .hasMessageContaining("at least one byte");
+        assertThatThrownBy(() -> store.uploadRegions("a.tar", List.of(10L, 5L),
+                new UploadOptions(false, Map.of(), 16)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("add up to 15 bytes")
                 .hasMessageContaining("expected to be 16");
         assertThat(dir.resolve(".uploads")).doesNotExist();

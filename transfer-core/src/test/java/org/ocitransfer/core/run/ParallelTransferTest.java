@@ -302,7 +302,8 @@ class ParallelTransferTest {
     /** Copies a tar without its catalog.json, as another tool's OCI layout archive would be. */
     private static void withoutCatalog(Path from, Path to) throws IOException {
         try (InputStream in = Files.newInputStream(from); TarArchiveInputStream tar = new TarArchiveInputStream(in);
-             OutputStream out = Files.newOutputStream(to); TarArchiveOutputStream copy = new TarArchiveOutputStream(out)) {
+             OutputStream out = Files.newOutputStream(to);
+             TarArchiveOutputStream copy = new TarArchiveOutputStream(out)) {
             copy.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             copy.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
