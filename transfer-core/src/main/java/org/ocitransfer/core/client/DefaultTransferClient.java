@@ -47,6 +47,7 @@ import org.ocitransfer.core.run.ProgressTracker;
 import org.ocitransfer.core.run.RunOutcome;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.state.Json;
+import org.ocitransfer.core.state.RecordConflictException;
 import org.ocitransfer.core.state.RecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * The client: pipelines and runs as records in a {@link RecordStore}, runs executed on the client's own threads.
  * Build it with {@link TransferClientBuilder}.
  */
-final class DefaultTransferClient implements TransferClient {
+final class DefaultTransferClient implements TransferClient, SourceTriggerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTransferClient.class);
     private static final String RUNS = ResourceNames.RUNS;
@@ -227,13 +228,67 @@ final class DefaultTransferClient implements TransferClient {
                             + " submitting it again with other properties, or use another run name");
                 }
             }
-            Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null);
+            Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null, null,
+                    null);
             executions.put(name, execution);
             return execution;
         }
     }
 
-    private Execution start(PipelineRun submitted, ProgressListener listener, RunTrigger trigger) {
+    @Override
+    public RunOperation startTriggeredRun(String name, PipelineRunRequest request, String forceUpdateTag,
+                                          RunTrigger trigger, String expectedEtag, BlobStore source,
+                                          ProgressListener listener) {
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(expectedEtag, "expectedEtag");
+        Objects.requireNonNull(source, "source");
+        if (request.pipeline().kind() != PipelineKind.IMPORT) {
+            throw new IllegalArgumentException("Only import runs are started by a source trigger, not " + name);
+        }
+        getImportPipeline(request.pipeline().name());
+        PipelineRun submitted = new PipelineRun(name, request, forceUpdateTag, null, ProvisioningState.Creating);
+        synchronized (this) {
+            Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, trigger,
+                    expectedEtag, source);
+            executions.put(name, execution);
+            return execution;
+        }
+    }
+
+    @Override
+    public BlobStore openContainer(StorageContainer container) {
+        return blobFactory(container).open(container, secrets);
+    }
+
+    @Override
+    public Optional<StoredRun> findRun(String name) {
+        return records.get(RUNS, name).map(r -> {
+            RunRecord record = Json.read(r.content(), RunRecord.class);
+            return new StoredRun(record.run(), r.etag(), record.wasInterrupted());
+        });
+    }
+
+    @Override
+    public void markInterrupted(String name, String message) {
+        Execution running = executions.get(name);
+        if (running != null && !running.isDone()) {
+            return;
+        }
+        records.get(RUNS, name).ifPresent(stored -> {
+            PipelineRun run = Json.read(stored.content(), RunRecord.class).run();
+            if (run.status().isTerminal()) {
+                records.put(RUNS, name, Json.write(new RunRecord(failed(run, message), null, Instant.now(), true)),
+                        stored.etag());
+            }
+        });
+    }
+
+    /**
+     * Writes the run's Running record (only if the stored one is at {@code expectedEtag}, when set), then runs it,
+     * reading an import's archive through {@code sourceStore} when set (else through a store it opens).
+     */
+    private Execution start(PipelineRun submitted, ProgressListener listener, RunTrigger trigger,
+                            String expectedEtag, BlobStore sourceStore) {
         Instant started = Instant.now();
         BlobLocation source = submitted.request().source();
         BlobLocation target = submitted.request().target();
@@ -241,8 +296,8 @@ final class DefaultTransferClient implements TransferClient {
                 null, null, null, source, target, trigger, null);
         PipelineRun running = new PipelineRun(submitted.name(), submitted.request(), submitted.forceUpdateTag(),
                 response, ProvisioningState.Succeeded);
-        Execution execution = new Execution(running, listener);
-        writeRun(running, owner);
+        Execution execution = new Execution(running, listener, sourceStore);
+        records.put(RUNS, running.name(), Json.write(new RunRecord(running, owner, Instant.now())), expectedEtag);
         execution.future = CompletableFuture.supplyAsync(execution::execute, executor);
         return execution;
     }
@@ -251,13 +306,15 @@ final class DefaultTransferClient implements TransferClient {
         private final String name;
         private final AtomicReference<PipelineRun> latest;
         private final ProgressListener listener;
+        private final BlobStore source;
         private volatile CompletableFuture<PipelineRun> future;
         private volatile Instant lastWrite = Instant.EPOCH;
 
-        Execution(PipelineRun initial, ProgressListener listener) {
+        Execution(PipelineRun initial, ProgressListener listener, BlobStore source) {
             this.name = initial.name();
             this.latest = new AtomicReference<>(initial);
             this.listener = listener;
+            this.source = source;
         }
 
         PipelineRun execute() {
@@ -278,8 +335,11 @@ final class DefaultTransferClient implements TransferClient {
                     }
                 } else {
                     ImportPipeline pipeline = getImportPipeline(id.name());
+                    // A triggered run reads (and deletes) through the trigger's store, which holds the claim.
                     try (Registry registry = openRegistry(pipeline.registry());
-                         BlobStore store = blobFactory(pipeline.source()).open(pipeline.source(), secrets)) {
+                         BlobStore opened = source != null ? null
+                                 : blobFactory(pipeline.source()).open(pipeline.source(), secrets)) {
+                        BlobStore store = source != null ? source : opened;
                         blobUri = store.blobUri(request.source().name());
                         outcome = new ImportRunner(name, pipeline, registry, store, request, progress, concurrency)
                                 .run();
@@ -463,8 +523,9 @@ final class DefaultTransferClient implements TransferClient {
         for (Execution e : executions.values()) {
             if (!e.isDone()) {
                 PipelineRun run = e.poll();
-                writeRun(failed(run, "The client was closed while the run was going; nothing was committed."
-                        + " Run it again with a new forceUpdateTag."), null);
+                records.put(RUNS, run.name(), Json.write(new RunRecord(failed(run, "The client was closed while the"
+                        + " run was going; nothing was committed. Run it again with a new forceUpdateTag."), null,
+                        Instant.now(), true)), null);
             }
         }
     }
@@ -476,7 +537,16 @@ final class DefaultTransferClient implements TransferClient {
     }
 
     private void writeRun(PipelineRun run, String runOwner) {
-        records.put(RUNS, run.name(), Json.write(new RunRecord(run, runOwner, Instant.now())), null);
+        // A run stopped by close() has an interrupted thread, and file channels refuse interrupted threads: clear the
+        // flag while the record is written, so the run's end is recorded, then restore it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            records.put(RUNS, run.name(), Json.write(new RunRecord(run, runOwner, Instant.now())), null);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static PipelineRun failed(PipelineRun run, String message) {
@@ -498,10 +568,15 @@ final class DefaultTransferClient implements TransferClient {
                         record.owner());
                 PipelineRun started = run.response() != null ? run : run.withResponse(new PipelineRunResponse(
                         RunStatus.Failed, null, null, null, null, null, null, null, null, null, null));
-                records.put(RUNS, run.name(), Json.write(new RunRecord(failed(started, "The run was interrupted: the"
-                        + " process executing it (" + record.owner() + ") stopped before it ended. Nothing partial"
-                        + " was committed. Run it again with a new forceUpdateTag."), null, Instant.now())),
-                        stored.etag());
+                try {
+                    records.put(RUNS, run.name(), Json.write(new RunRecord(failed(started, "The run was interrupted:"
+                            + " the process executing it (" + record.owner() + ") stopped before it ended. Nothing"
+                            + " partial was committed. Run it again with a new forceUpdateTag."), null, Instant.now(),
+                            true)), stored.etag());
+                } catch (RecordConflictException e) {
+                    LOG.info("Run {} was updated by another process while being marked Failed: left as that one"
+                            + " wrote it", run.name());
+                }
             }
         }
     }

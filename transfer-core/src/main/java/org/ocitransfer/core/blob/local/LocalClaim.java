@@ -2,33 +2,34 @@ package org.ocitransfer.core.blob.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.io.AtomicFiles;
 
 /**
- * A claim on a blob of a local directory: a file {@code .claims/<name>.claim} holding the owner's id and the expiry,
- * created with CREATE_NEW (atomic). An expired claim is taken over by renaming it aside first (only one taker's
- * rename succeeds), so two processes never both hold a claim.
+ * A claim on a blob of a local directory: a file {@code .claims/<name>.claim} holding the owner's id and the expiry.
+ * Taking, renewing and releasing a claim each read and write that file holding the claims directory's lock (which
+ * excludes this JVM's threads and other processes), so two holders never overlap: a claim file is only ever replaced
+ * by its owner, or by a taker once it has expired.
  */
 final class LocalClaim implements BlobClaim {
 
+    private final Path dir;
     private final Path file;
     private final String blobName;
     private final String owner;
     private volatile Instant expiresAt;
     private volatile boolean released;
 
-    private LocalClaim(Path file, String blobName, String owner, Instant expiresAt) {
+    private LocalClaim(Path dir, Path file, String blobName, String owner, Instant expiresAt) {
+        this.dir = dir;
         this.file = file;
         this.blobName = blobName;
         this.owner = owner;
@@ -40,51 +41,47 @@ final class LocalClaim implements BlobClaim {
         String owner = UUID.randomUUID().toString();
         try {
             Files.createDirectories(dir);
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Instant expires = Instant.now().plus(ttl);
-                try {
-                    Files.write(file, (owner + " " + expires.toEpochMilli()).getBytes(StandardCharsets.UTF_8),
-                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    return Optional.of(new LocalClaim(file, blobName, owner, expires));
-                } catch (FileAlreadyExistsException taken) {
-                    Instant current = readExpiry(file);
-                    if (current != null && current.isAfter(Instant.now())) {
-                        return Optional.empty();
-                    }
-                    // Expired (or vanished): move it aside; only one taker's move succeeds.
-                    Path aside = dir.resolve("." + UUID.randomUUID() + ".expired");
-                    try {
-                        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-                        Files.deleteIfExists(aside);
-                    } catch (NoSuchFileException gone) {
-                        // Someone else moved it first or released it: try to create ours once more.
-                        continue;
-                    }
+            return locked(dir, () -> {
+                String[] current = read(file);
+                if (current != null && expiry(current).isAfter(Instant.now())) {
+                    return Optional.empty();
                 }
-            }
-            return Optional.empty();
+                Instant expires = Instant.now().plus(ttl);
+                write(file, owner, expires);
+                return Optional.of(new LocalClaim(dir, file, blobName, owner, expires));
+            });
         } catch (IOException e) {
             throw new BlobStoreException("Cannot claim blob '" + blobName + "' (" + file + "): " + e.getMessage(), e);
         }
     }
 
-    private static Instant readExpiry(Path file) throws IOException {
+    private static <T> T locked(Path dir, AtomicFiles.LockedAction<T> action) throws IOException {
+        return AtomicFiles.withLock(dir.resolve(".lock"), action);
+    }
+
+    /** The claim file's owner and expiry, or null when there is none. */
+    private static String[] read(Path file) throws IOException {
         try {
-            String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
-            return parts.length == 2 ? Instant.ofEpochMilli(Long.parseLong(parts[1])) : Instant.EPOCH;
+            return Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
         } catch (NoSuchFileException e) {
             return null;
-        } catch (NumberFormatException e) {
-            return Instant.EPOCH;
         }
     }
 
-    private boolean stillMine() throws IOException {
+    private static Instant expiry(String[] content) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).startsWith(owner + " ");
-        } catch (NoSuchFileException e) {
-            return false;
+            return content.length == 2 ? Instant.ofEpochMilli(Long.parseLong(content[1])) : Instant.EPOCH;
+        } catch (NumberFormatException e) {
+            return Instant.EPOCH; // not a claim we wrote: treated as lapsed
         }
+    }
+
+    private static void write(Path file, String owner, Instant expires) throws IOException {
+        AtomicFiles.write(file, (owner + " " + expires.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean stillMine(String[] content) {
+        return content != null && content[0].equals(owner);
     }
 
     @Override
@@ -99,16 +96,19 @@ final class LocalClaim implements BlobClaim {
 
     @Override
     public synchronized boolean renew(Duration ttl) {
+        if (released) {
+            return false;
+        }
         try {
-            if (released || !stillMine()) {
-                return false;
-            }
-            Instant expires = Instant.now().plus(ttl);
-            Path temp = file.resolveSibling("." + UUID.randomUUID() + ".renew");
-            Files.write(temp, (owner + " " + expires.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            expiresAt = expires;
-            return true;
+            return locked(dir, () -> {
+                if (!stillMine(read(file))) {
+                    return false;
+                }
+                Instant expires = Instant.now().plus(ttl);
+                write(file, owner, expires);
+                expiresAt = expires;
+                return true;
+            });
         } catch (IOException e) {
             throw new BlobStoreException("Cannot renew the claim on blob '" + blobName + "': " + e.getMessage(), e);
         }
@@ -121,9 +121,12 @@ final class LocalClaim implements BlobClaim {
         }
         released = true;
         try {
-            if (stillMine()) {
-                Files.deleteIfExists(file);
-            }
+            locked(dir, () -> {
+                if (stillMine(read(file))) {
+                    Files.deleteIfExists(file);
+                }
+                return null;
+            });
         } catch (IOException e) {
             throw new BlobStoreException("Cannot release the claim on blob '" + blobName + "': " + e.getMessage(), e);
         }

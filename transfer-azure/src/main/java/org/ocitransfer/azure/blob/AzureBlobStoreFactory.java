@@ -1,0 +1,156 @@
+// Opens AzureBlobStores for pipelines' storage containers (Azure accounts and loopback Azurite).
+package org.ocitransfer.azure.blob;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.HttpLogOptions;
+import org.ocitransfer.api.StorageAccessMode;
+import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.BlobStoreFactory;
+import org.ocitransfer.core.secret.Secret;
+import org.ocitransfer.core.secret.SecretStore;
+
+/**
+ * The {@link BlobStoreFactory} for Azure Blob Storage containers: {@code https://<account>.blob.<suffix>/<container>}
+ * and loopback emulators ({@code http://127.0.0.1:PORT/<account>/<container>}). SasToken containers read their SAS
+ * through the given {@link SecretStore}; ManagedIdentity containers use the factory's {@link TokenCredential}
+ * (any implementation: azure-identity is only needed by callers who use its credentials).
+ */
+public final class AzureBlobStoreFactory implements BlobStoreFactory {
+
+    private final Builder settings;
+
+    /** A factory for SasToken containers only. */
+    public AzureBlobStoreFactory() {
+        this(new Builder());
+    }
+
+    /** A factory whose ManagedIdentity containers use {@code credential} (may be null: SasToken only). */
+    public AzureBlobStoreFactory(TokenCredential credential) {
+        this(new Builder().credential(credential));
+    }
+
+    private AzureBlobStoreFactory(Builder settings) {
+        this.settings = settings.copy();
+    }
+
+    /** A builder for a factory with an HTTP client, block sizes and the like. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public boolean supports(StorageContainer container) {
+        return AzureContainerUri.looksLike(container.uri());
+    }
+
+    /**
+     * @throws IllegalArgumentException for an invalid container URI
+     * @throws BlobStoreException       when the container's access mode cannot be served (no secret URI, no
+     *                                  credential) or its secret holds no SAS
+     */
+    @Override
+    public BlobStore open(StorageContainer container, SecretStore secrets) {
+        AzureBlobStore.Builder builder = AzureBlobStore.builder(container.uri());
+        if (container.accessMode() == StorageAccessMode.ManagedIdentity) {
+            if (settings.credential == null) {
+                throw new BlobStoreException("Storage container " + container.uri() + " uses the ManagedIdentity"
+                        + " access mode, but no TokenCredential was given: construct AzureBlobStoreFactory with one"
+                        + " (e.g. azure-identity's DefaultAzureCredential, or ManagedIdentityCredential with the"
+                        + " client id of a user-assigned identity)");
+            }
+            builder.credential(settings.credential);
+        } else {
+            if (container.secretUri() == null) {
+                throw new BlobStoreException("Storage container " + container.uri() + " uses the SasToken access"
+                        + " mode but names no secret URI: give the secret that holds its SAS token (a Key Vault"
+                        + " secret URI, env:NAME or file:/path), or use the ManagedIdentity access mode");
+            }
+            Secret sas = secrets.get(container.secretUri());
+            builder.sasToken(sas, container.secretUri());
+        }
+        if (settings.httpClient != null) {
+            builder.httpClient(settings.httpClient);
+        }
+        if (settings.httpLogOptions != null) {
+            builder.httpLogOptions(settings.httpLogOptions);
+        }
+        if (settings.blockSize > 0) {
+            builder.blockSize(settings.blockSize);
+        }
+        if (settings.blocksInFlight > 0) {
+            builder.blocksInFlight(settings.blocksInFlight);
+        }
+        if (settings.syncCopyLimit >= 0) {
+            builder.syncCopyLimit(settings.syncCopyLimit);
+        }
+        return builder.build();
+    }
+
+    /** Builds an {@link AzureBlobStoreFactory}. */
+    public static final class Builder {
+        private TokenCredential credential;
+        private HttpClient httpClient;
+        private HttpLogOptions httpLogOptions;
+        private int blockSize;
+        private int blocksInFlight;
+        private long syncCopyLimit = -1;
+
+        private Builder() {
+        }
+
+        /** The credential for ManagedIdentity containers (null: SasToken containers only). */
+        public Builder credential(TokenCredential credential) {
+            this.credential = credential;
+            return this;
+        }
+
+        /** The HTTP client the SDK uses (e.g. one trusting a test certificate). */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** The SDK's HTTP logging options. */
+        public Builder httpLogOptions(HttpLogOptions httpLogOptions) {
+            this.httpLogOptions = httpLogOptions;
+            return this;
+        }
+
+        /** See {@link AzureBlobStore.Builder#blockSize(int)}. */
+        public Builder blockSize(int bytes) {
+            this.blockSize = AzureBlobStore.checkBlockSize(bytes);
+            return this;
+        }
+
+        /** See {@link AzureBlobStore.Builder#blocksInFlight(int)}. */
+        public Builder blocksInFlight(int count) {
+            this.blocksInFlight = AzureBlobStore.checkBlocksInFlight(count);
+            return this;
+        }
+
+        /** See {@link AzureBlobStore.Builder#syncCopyLimit(long)}. */
+        public Builder syncCopyLimit(long bytes) {
+            this.syncCopyLimit = Math.max(0, bytes);
+            return this;
+        }
+
+        /** The factory. */
+        public AzureBlobStoreFactory build() {
+            return new AzureBlobStoreFactory(this);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.credential = credential;
+            b.httpClient = httpClient;
+            b.httpLogOptions = httpLogOptions;
+            b.blockSize = blockSize;
+            b.blocksInFlight = blocksInFlight;
+            b.syncCopyLimit = syncCopyLimit;
+            return b;
+        }
+    }
+}

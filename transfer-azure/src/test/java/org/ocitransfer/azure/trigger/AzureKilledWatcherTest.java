@@ -1,0 +1,82 @@
+// A watcher in another JVM, on Azure storage and the Azure record store, is killed (SIGKILL) while it holds a
+// blob's lease and its run is Running: the lease lapses and a watcher here imports the blob once, under that run.
+package org.ocitransfer.azure.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ocitransfer.azure.trigger.AzureTriggerFixture.await;
+import static org.ocitransfer.azure.trigger.AzureTriggerFixture.read;
+import static org.ocitransfer.azure.trigger.AzureTriggerFixture.runsOf;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.ocitransfer.api.PipelineRun;
+import org.ocitransfer.api.RunStatus;
+import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.trigger.SourceTriggerWatcher;
+import org.ocitransfer.testkit.azure.AzuriteExtension;
+
+class AzureKilledWatcherTest {
+
+    @RegisterExtension
+    static final AzuriteExtension AZURITE = new AzuriteExtension();
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWatcherKilledMidImportLosesTheLeaseAndAnotherImportsTheBlobOnce() throws Exception {
+        try (AzureTriggerFixture f = new AzureTriggerFixture(AZURITE.azurite(), dir, Set.of())) {
+            // Built before the kill: it sees the run Running, as a replica on another machine would.
+            TransferClient client = f.newClient();
+            Descriptor image = f.land("victim.tar");
+            Path marker = dir.resolve("importing");
+            Path log = dir.resolve("watcher-process.log");
+            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", classPath, AzureWatcherProcess.class.getName(),
+                    f.stateContainer.uri().toString(), f.stateContainer.secretUri(), f.target.root().toString(),
+                    marker.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                await("the watcher process to start importing (its log: " + log + ")", WAIT,
+                        () -> Files.exists(marker) || !child.isAlive());
+                assertThat(child.isAlive()).as("watcher process alive; its log:\n%s", read(log)).isTrue();
+                assertThat(f.leased()).containsExactly("victim.tar");
+                child.destroyForcibly();
+                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                child.destroyForcibly();
+            }
+            List<PipelineRun> left = runsOf(client, "victim.tar");
+            assertThat(left).hasSize(1);
+            assertThat(left.get(0).status()).as("left by the killed process").isEqualTo(RunStatus.Running);
+            String runName = left.get(0).name();
+
+            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+            await("the blob to be imported by the replacement once the lease lapses", WAIT, () -> {
+                watcher.pollOnce();
+                watcher.awaitIdle(WAIT);
+                return runsOf(client, "victim.tar").get(0).status() == RunStatus.Succeeded;
+            });
+            List<PipelineRun> runs = runsOf(client, "victim.tar");
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).name()).isEqualTo(runName);
+            assertThat(f.startsOf(runName)).as("starts in this JVM").isEqualTo(1);
+            assertThat(f.target.repository("app").resolve("victim").digest()).isEqualTo(image.digest());
+            watcher.pollOnce();
+            assertThat(watcher.awaitIdle(WAIT)).isTrue();
+            assertThat(f.startsOf(runName)).isEqualTo(1);
+            watcher.close();
+            assertThat(f.leased()).isEmpty();
+        }
+    }
+}

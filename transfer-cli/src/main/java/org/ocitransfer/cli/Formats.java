@@ -1,0 +1,63 @@
+// Human forms of sizes, rates, times and durations for tables and progress lines.
+package org.ocitransfer.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** Formats numbers and times for people. */
+final class Formats {
+
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+    private Formats() {
+    }
+
+    /** {@code 512 B}, {@code 1.5 KiB}, {@code 12.0 MiB}. */
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+    }
+
+    /** An ISO-8601 instant to the second, or {@code -}. */
+    static String time(Instant instant) {
+        return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** {@code 850ms}, {@code 4.2s}, {@code 3m 05s}, {@code 2h 04m}; {@code -} when it did not start. */
+    static String duration(Instant start, Instant end) {
+        if (start == null) {
+            return "-";
+        }
+        Duration d = Duration.between(start, end == null ? Instant.now() : end);
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        long seconds = d.getSeconds();
+        if (seconds < 1) {
+            return d.toMillis() + "ms";
+        }
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        }
+        if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
+        }
+        return String.format(Locale.ROOT, "%dh %02dm", seconds / 3600, seconds % 3600 / 60);
+    }
+
+    /** The value, or {@code -} when null or empty. */
+    static String orDash(Object value) {
+        String text = value == null ? "" : value.toString();
+        return text.isEmpty() ? "-" : text;
+    }
+}

@@ -1,0 +1,270 @@
+// `transfer pipeline-run create|show|list|delete|clean`.
+package org.ocitransfer.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.ocitransfer.api.ArtifactResult;
+import org.ocitransfer.api.PipelineKind;
+import org.ocitransfer.api.PipelineRun;
+import org.ocitransfer.api.PipelineRunRequest;
+import org.ocitransfer.api.ResourceNotFoundException;
+import org.ocitransfer.api.RunOperation;
+import org.ocitransfer.api.RunStatus;
+import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.core.registry.auth.CredentialProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Pipeline runs: creating one runs it and waits; its record stays until deleted. */
+@Command(name = "pipeline-run", mixinStandardHelpOptions = true,
+        description = "Run pipelines, and manage the records of their runs.",
+        subcommands = {PipelineRunCommand.Create.class, PipelineRunCommand.Show.class,
+                PipelineRunCommand.ListCommand.class, PipelineRunCommand.Delete.class, PipelineRunCommand.Clean.class})
+final class PipelineRunCommand {
+
+    /** How often a plain progress line is printed when stderr is not a terminal. */
+    static final Duration PLAIN_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+    /** {@code pipeline-run create}: runs and waits. */
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Run a pipeline and wait for the run to end.",
+                    "Submitting a run again with the same properties returns it without running it again;"
+                            + " --force-redeploy runs it again."})
+    static final class Create extends ClientCommand {
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name: 5-50 letters or digits.")
+        String name;
+
+        @Option(names = {"--pipeline", "-p"}, required = true, paramLabel = "PIPELINE", description = "The pipeline to run.")
+        String pipeline;
+
+        @Option(names = {"--pipeline-type", "-t"}, required = true, paramLabel = "export|import",
+                description = "The pipeline's type.")
+        String pipelineType;
+
+        @Option(names = {"--storage-blob", "-b"}, required = true, paramLabel = "BLOB",
+                description = "The archive blob's name in the pipeline's container: written by an export, read by"
+                        + " an import.")
+        String blob;
+
+        @Option(names = {"--artifacts", "-a"}, arity = "1..*", paramLabel = "ARTIFACT",
+                description = "Export only, space separated: repo (meaning repo:latest), repo:tag or"
+                        + " repo@sha256:<digest>.")
+        List<String> artifacts;
+
+        @Option(names = "--target-repository", paramLabel = "REPO",
+                description = "Import only: the repository for archive entries that name only a tag (as plain OCI"
+                        + " layouts from other tools do).")
+        String targetRepository;
+
+        @Option(names = "--catalog-digest", paramLabel = "DIGEST",
+                description = "Import only: refuse the archive unless its catalog has this digest (the export run's"
+                        + " catalogDigest).")
+        String catalogDigest;
+
+        @Option(names = {"--force-redeploy", "-f"},
+                description = "Run it again even when a run of this name with the same properties exists.")
+        boolean force;
+
+        @Option(names = {"--quiet", "-q"}, description = "No progress output.")
+        boolean quiet;
+
+        @Mixin
+        RegistryLogin login;
+
+        @Override
+        CredentialProvider credentials() {
+            return login.credentials(root().io().in());
+        }
+
+        @Override
+        int run(TransferClient client) {
+            PipelineKind kind = kind(pipelineType);
+            PipelineRunRequest request;
+            if (kind == PipelineKind.EXPORT) {
+                if (targetRepository != null || catalogDigest != null) {
+                    throw new IllegalArgumentException("--target-repository and --catalog-digest apply to import"
+                            + " runs only: drop them, or run an import pipeline (--pipeline-type import)");
+                }
+                request = PipelineRunRequest.export(pipeline, blob, artifacts);
+                login.bind(client.getExportPipeline(pipeline).registry());
+            } else {
+                if (artifacts != null && !artifacts.isEmpty()) {
+                    throw new IllegalArgumentException("--artifacts applies to export runs only: an import run"
+                            + " imports what the archive holds");
+                }
+                request = PipelineRunRequest.importBlob(pipeline, blob);
+                if (targetRepository != null) {
+                    request = request.withTargetRepository(targetRepository);
+                }
+                if (catalogDigest != null) {
+                    request = request.withCatalogDigest(catalogDigest);
+                }
+                login.bind(client.getImportPipeline(pipeline).registry());
+            }
+            Optional<PipelineRun> existing = find(client, name);
+            String tag = force ? Instant.now().toString() : existing.map(PipelineRun::forceUpdateTag).orElse("");
+            if (!force && existing.isPresent() && existing.get().request().equals(request)) {
+                err().println("Run " + name + " already exists with the same properties: not run again (use"
+                        + " --force-redeploy to run it again).");
+            }
+            ProgressPrinter progress = new ProgressPrinter(err(), root().io().terminal(), quiet,
+                    PLAIN_PROGRESS_INTERVAL);
+            RunOperation operation = client.beginCreateOrUpdatePipelineRun(name, request, tag, progress);
+            // Ctrl-C or SIGTERM: closing the client marks the run Failed instead of leaving it Running.
+            Thread stop = new Thread(() -> {
+                client.close();
+                err().println();
+                err().println("Stopped: run " + name + " was marked Failed. Run it again with --force-redeploy.");
+            }, "transfer-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            PipelineRun run;
+            try {
+                run = operation.await();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException shuttingDown) {
+                    err().println("Stopping on a signal: run " + name + " is being marked Failed.");
+                }
+            }
+            progress.finish();
+            if (json()) {
+                printJson(run);
+            } else {
+                Views.run(out(), run);
+            }
+            return outcome(run);
+        }
+
+        private int outcome(PipelineRun run) {
+            RunStatus status = run.status();
+            if (status == RunStatus.Succeeded) {
+                return ExitCodes.OK;
+            }
+            String message = run.response() == null ? null : run.response().pipelineRunErrorMessage();
+            err().println("Run " + run.name() + (status == RunStatus.CompletedWithErrors ? " completed with errors"
+                    : " " + status.name().toLowerCase(Locale.ROOT)) + (message == null ? "." : ": " + message));
+            if (run.response() != null) {
+                for (ArtifactResult a : run.response().artifactResults()) {
+                    if (a.status() == ArtifactResult.Status.Failed) {
+                        err().println("  " + a.artifact() + ": " + a.message());
+                    }
+                }
+            }
+            return ExitCodes.FAILED;
+        }
+
+        private static PipelineKind kind(String type) {
+            for (PipelineKind kind : PipelineKind.values()) {
+                if (kind.label().equalsIgnoreCase(type)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("Unknown pipeline type '" + type + "': use export or import");
+        }
+
+        private static Optional<PipelineRun> find(TransferClient client, String name) {
+            try {
+                return Optional.of(client.getPipelineRun(name));
+            } catch (ResourceNotFoundException absent) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** {@code pipeline-run show}. */
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run: status, progress, artifacts.")
+    static final class Show extends ClientCommand {
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name.")
+        String name;
+
+        @Override
+        int run(TransferClient client) {
+            PipelineRun run = client.getPipelineRun(name);
+            if (json()) {
+                printJson(run);
+            } else {
+                Views.run(out(), run);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code pipeline-run list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+    static final class ListCommand extends ClientCommand {
+        @Option(names = "--top", paramLabel = "K", description = "Only the K newest runs.")
+        Integer top;
+
+        @Override
+        int run(TransferClient client) {
+            if (top != null && top < 1) {
+                throw new IllegalArgumentException("--top must be at least 1, got " + top);
+            }
+            List<PipelineRun> runs = client.listPipelineRuns();
+            if (top != null && runs.size() > top) {
+                runs = runs.subList(0, top);
+            }
+            if (json()) {
+                printJson(runs);
+            } else {
+                Views.runs(out(), runs);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code pipeline-run delete}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a run's record (not what it moved).")
+    static final class Delete extends ClientCommand {
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name.")
+        String name;
+
+        @Override
+        int run(TransferClient client) {
+            PipelineRun run = client.getPipelineRun(name);
+            client.deletePipelineRun(name);
+            if (json()) {
+                printJson(run);
+            } else {
+                out().println("Deleted pipeline run " + name + ".");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code pipeline-run clean}: deletes the records of failed runs. */
+    @Command(name = "clean", mixinStandardHelpOptions = true,
+            description = "Delete the records of failed runs (Failed or CompletedWithErrors).")
+    static final class Clean extends ClientCommand {
+        @Option(names = "--dry-run", description = "Only list the runs that would be deleted.")
+        boolean dryRun;
+
+        @Override
+        int run(TransferClient client) {
+            List<PipelineRun> failed = client.listPipelineRuns().stream()
+                    .filter(r -> r.status() == RunStatus.Failed || r.status() == RunStatus.CompletedWithErrors)
+                    .toList();
+            if (!dryRun) {
+                for (PipelineRun run : failed) {
+                    client.deletePipelineRun(run.name());
+                }
+            }
+            if (json()) {
+                printJson(failed);
+            } else {
+                out().println((dryRun ? "Would delete " : "Deleted ") + failed.size() + " failed run"
+                        + (failed.size() == 1 ? "" : "s") + (failed.isEmpty() ? "." : ":"));
+                if (!failed.isEmpty()) {
+                    Views.runs(out(), failed);
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.ocitransfer.core.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ocitransfer.core.trigger.TriggerFixture.await;
+import static org.ocitransfer.core.trigger.TriggerFixture.runsOf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ocitransfer.api.PipelineRun;
+import org.ocitransfer.api.RunStatus;
+import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.core.client.SourceTriggerSupport;
+import org.ocitransfer.core.content.Descriptor;
+
+/**
+ * A watcher in another JVM is killed (SIGKILL) while it holds a blob's claim and its run is Running: the claim lapses,
+ * and a watcher in this JVM imports the blob, once, under the same run. Either the replacement's client was built
+ * before the kill (it finds the run Running and takes over once it gets the claim), or after (the client marks the
+ * dead process's run Failed as interrupted when it starts, and the watcher imports the blob again).
+ */
+class KilledWatcherTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "replacement client built {0} the kill")
+    @ValueSource(strings = {"before", "after"})
+    void aWatcherKilledMidImportLosesTheBlobToAnotherThatImportsItOnce(String when) throws Exception {
+        try (TriggerFixture f = new TriggerFixture(dir, Set.of())) {
+            TransferClient early = when.equals("before") ? f.newClient() : null;
+            Descriptor image = f.land("victim.tar");
+            Path marker = dir.resolve("importing");
+            Path log = dir.resolve("watcher-process.log");
+            Process child = new ProcessBuilder(javaCommand(), "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+                    WatcherProcess.class.getName(),
+                    f.state.toString(), f.target.root().toString(), marker.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String runName;
+            try {
+                await("the watcher process to start importing (its log: " + log + ")", WAIT,
+                        () -> Files.exists(marker) || !child.isAlive());
+                assertThat(child.isAlive()).as("watcher process alive; its log:\n%s", read(log)).isTrue();
+                assertThat(f.claims()).as("the claim it holds").hasSize(1);
+                child.destroyForcibly();
+                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                child.destroyForcibly();
+            }
+            TransferClient client = early != null ? early : f.newClient();
+            List<PipelineRun> left = runsOf(client, "victim.tar");
+            assertThat(left).hasSize(1);
+            runName = left.get(0).name();
+            SourceTriggerSupport.StoredRun stored = ((SourceTriggerSupport) client).findRun(runName).orElseThrow();
+            if (early != null) {
+                assertThat(stored.run().status()).as("left by the killed process").isEqualTo(RunStatus.Running);
+            } else {
+                assertThat(stored.run().status()).as("marked when the client started").isEqualTo(RunStatus.Failed);
+                assertThat(stored.interrupted()).isTrue();
+            }
+
+            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+            await("the blob to be imported by the replacement", WAIT, () -> {
+                watcher.pollOnce();
+                watcher.awaitIdle(WAIT);
+                return runsOf(client, "victim.tar").get(0).status() == RunStatus.Succeeded;
+            });
+            List<PipelineRun> runs = runsOf(client, "victim.tar");
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).name()).isEqualTo(runName);
+            assertThat(runs.get(0).response().trigger()).isNotNull();
+            assertThat(f.startsOf(runName)).as("starts in this JVM").isEqualTo(1);
+            assertThat(f.target.repository("app").resolve("victim").digest()).isEqualTo(image.digest());
+            watcher.pollOnce();
+            assertThat(watcher.awaitIdle(WAIT)).isTrue();
+            assertThat(f.startsOf(runName)).isEqualTo(1);
+            watcher.close();
+            assertThat(f.claims()).isEmpty();
+        }
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Surefire's real test class path (java.class.path may be a manifest-only jar, which also works). */
+    private static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(none)";
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

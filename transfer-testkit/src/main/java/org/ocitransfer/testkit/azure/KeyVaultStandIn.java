@@ -1,0 +1,219 @@
+// A TLS stand-in for Azure Key Vault's secrets API (no Key Vault emulator exists): drives the real SDK in tests.
+package org.ocitransfer.testkit.azure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ocitransfer.testkit.tls.SelfSignedCertificate;
+
+/**
+ * A STAND-IN for Azure Key Vault, not a real vault: no Key Vault emulator can be installed here, so this small TLS
+ * server (the JDK's HttpsServer with a {@link SelfSignedCertificate}) speaks just enough of the real protocol for the
+ * real {@code SecretClient} to run against it:
+ * <ul>
+ *   <li>{@code GET /secrets/{name}[/{version}]?api-version=...} returning the secret bundle JSON
+ *       ({@code value}, {@code id}, {@code attributes});</li>
+ *   <li>the challenge: a request without a bearer token gets 401 with
+ *       {@code WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>",
+ *       resource="https://vault.azure.net"}; the SDK then asks its credential for a token and retries;</li>
+ *   <li>404 {@code SecretNotFound} for unknown secrets, 403 {@code Forbidden} for denied ones.</li>
+ * </ul>
+ * Clients must trust the certificate and, the host being loopback, disable the SDK's challenge resource check.
+ */
+public final class KeyVaultStandIn implements AutoCloseable {
+
+    /** The resource named in the challenge. */
+    public static final String RESOURCE = "https://vault.azure.net";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpsServer server;
+    private final String tenant;
+    private final Map<String, List<String[]>> versions = new ConcurrentHashMap<>();
+    private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger secretReads = new AtomicInteger();
+    private final AtomicInteger challenges = new AtomicInteger();
+    private volatile boolean denyAll;
+
+    private KeyVaultStandIn(HttpsServer server, String tenant) {
+        this.server = server;
+        this.tenant = tenant;
+    }
+
+    /** Starts the stand-in on a free loopback port, presenting {@code certificate}. */
+    public static KeyVaultStandIn start(SelfSignedCertificate certificate) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "keyvault-stand-in");
+                t.setDaemon(true);
+                return t;
+            }));
+            KeyVaultStandIn standIn = new KeyVaultStandIn(server, UUID.randomUUID().toString());
+            server.createContext("/", standIn::handle);
+            server.start();
+            return standIn;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the Key Vault stand-in", e);
+        }
+    }
+
+    /** The vault URL, {@code https://127.0.0.1:PORT}. */
+    public String vaultUrl() {
+        return "https://" + host();
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    public String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The tenant its challenge names. */
+    public String tenant() {
+        return tenant;
+    }
+
+    /** Sets a new version of a secret; returns the secret's URI (without version: the latest). */
+    public String setSecret(String name, String value) {
+        versions.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
+                .add(new String[] {UUID.randomUUID().toString().replace("-", ""), value});
+        return secretUri(name);
+    }
+
+    /** A secret's URI (the latest version). */
+    public String secretUri(String name) {
+        return vaultUrl() + "/secrets/" + name;
+    }
+
+    /** The id of a secret's latest version. */
+    public String latestVersion(String name) {
+        List<String[]> all = versions.get(name);
+        return all == null ? null : all.get(all.size() - 1)[0];
+    }
+
+    /** Denies (403) reading this secret. */
+    public void deny(String name) {
+        denied.add(name);
+    }
+
+    /** Denies (403) or allows every read, as if the identity lacked (or had) get permission on secrets. */
+    public void denyAll(boolean deny) {
+        this.denyAll = deny;
+    }
+
+    /** How many authenticated secret reads it answered (any status). */
+    public int secretReads() {
+        return secretReads.get();
+    }
+
+    /** How many unauthenticated requests it challenged. */
+    public int challenges() {
+        return challenges.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+                challenges.incrementAndGet();
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\""
+                        + "https://login.microsoftonline.com/" + tenant + "\", resource=\"" + RESOURCE + "\"");
+                send(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
+                return;
+            }
+            String query = exchange.getRequestURI().getRawQuery();
+            if (query == null || !query.contains("api-version=")) {
+                send(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
+                return;
+            }
+            String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+            if (!exchange.getRequestMethod().equals("GET") || parts.length < 3 || parts.length > 4
+                    || !parts[1].equals("secrets")) {
+                send(exchange, 404, error("NotFound", "This stand-in implements GET /secrets/{name}[/{version}]"));
+                return;
+            }
+            secretReads.incrementAndGet();
+            String name = parts[2];
+            String version = parts.length == 4 ? parts[3] : null;
+            if (denyAll || denied.contains(name)) {
+                ObjectNode body = error("Forbidden", "The user, group or application does not have secrets get"
+                        + " permission on key vault 'stand-in'.");
+                ((ObjectNode) body.get("error")).putObject("innererror").put("code", "AccessDenied");
+                send(exchange, 403, body);
+                return;
+            }
+            String[] found = find(name, version);
+            if (found == null) {
+                send(exchange, 404, error("SecretNotFound", "A secret with (name/id) " + name
+                        + " was not found in this key vault."));
+                return;
+            }
+            ObjectNode bundle = JSON.createObjectNode();
+            bundle.put("value", found[1]);
+            bundle.put("id", vaultUrl() + "/secrets/" + name + "/" + found[0]);
+            long now = Instant.now().getEpochSecond();
+            bundle.putObject("attributes").put("enabled", true).put("created", now).put("updated", now)
+                    .put("recoveryLevel", "Recoverable+Purgeable").put("recoverableDays", 90);
+            bundle.putObject("tags");
+            send(exchange, 200, bundle);
+        }
+    }
+
+    private String[] find(String name, String version) {
+        List<String[]> all = versions.get(name);
+        if (all == null || all.isEmpty()) {
+            return null;
+        }
+        if (version == null) {
+            return all.get(all.size() - 1);
+        }
+        return all.stream().filter(v -> v[0].equals(version)).findFirst().orElse(null);
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("code", code).put("message", message);
+        return body;
+    }
+
+    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops the server. */
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** For debugging: the secret names held (never values). */
+    @Override
+    public String toString() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        versions.forEach((k, v) -> counts.put(k, v.size()));
+        return "KeyVaultStandIn[" + vaultUrl() + ", secrets=" + counts.keySet() + "]";
+    }
+}
