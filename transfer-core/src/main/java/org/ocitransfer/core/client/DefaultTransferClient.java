@@ -70,21 +70,19 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
     private final List<BlobStoreFactory> blobStoreFactories;
     private final SecretStore secrets;
     private final int maxArtifacts;
-    private final int concurrency;
     private final ExecutorService executor;
     private final String owner;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
 
     DefaultTransferClient(RecordStore records, List<RegistryFactory> registryFactories,
                           Map<String, Registry> registries, List<BlobStoreFactory> blobStoreFactories,
-                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency) {
+                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns) {
         this.records = records;
         this.registryFactories = List.copyOf(registryFactories);
         this.registries = registries;
         this.blobStoreFactories = List.copyOf(blobStoreFactories);
         this.secrets = secrets;
         this.maxArtifacts = maxArtifacts;
-        this.concurrency = concurrency;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(maxConcurrentRuns, r -> {
             Thread t = new Thread(r, "transfer-run-" + threads.incrementAndGet());
@@ -331,7 +329,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                          BlobStore store = blobFactory(pipeline.target()).open(pipeline.target(), secrets)) {
                         blobUri = store.blobUri(request.target().name());
                         outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
-                                request.artifacts(), progress, concurrency).run();
+                                request.artifacts(), progress).run();
                     }
                 } else {
                     ImportPipeline pipeline = getImportPipeline(id.name());
@@ -341,8 +339,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                                  : blobFactory(pipeline.source()).open(pipeline.source(), secrets)) {
                         BlobStore store = source != null ? source : opened;
                         blobUri = store.blobUri(request.source().name());
-                        outcome = new ImportRunner(name, pipeline, registry, store, request, progress, concurrency)
-                                .run();
+                        outcome = new ImportRunner(name, pipeline, registry, store, request, progress).run();
                     }
                 }
             } catch (RuntimeException e) {
