@@ -59,6 +59,8 @@ import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.RegionUpload;
+import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.secret.Secret;
@@ -74,8 +76,11 @@ import org.slf4j.LoggerFactory;
  * bounded by {@code blockSize × (blocksInFlight + 1)}, and without overwrite the commit carries
  * {@code If-None-Match: *}. Claims are blob leases. The SAS never appears in {@link #location()}, messages or
  * causes. Build with {@link #builder(URI)}; usually opened through {@link AzureBlobStoreFactory}.
+ *
+ * <p>Supports {@link RegionUploadSupport}: the regions of a blob are staged as their own blocks by the threads that
+ * write them and committed as one list in order (see {@link RegionBlockUpload}).
  */
-public final class AzureBlobStore implements BlobStore, ServerSideCopy {
+public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUploadSupport {
 
     /** The default size of a staged block: 8 MiB. */
     public static final int DEFAULT_BLOCK_SIZE = 8 << 20;
@@ -276,6 +281,22 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy {
         }
         return new BlockBlobUpload(this, name, options,
                 BlockBlobUpload.blockSizeFor(blockSize, options.expectedSize()), blocksInFlight);
+    }
+
+    @Override
+    public RegionUpload uploadRegions(String name, List<Long> regionLengths, UploadOptions options) {
+        Objects.requireNonNull(options, "upload options");
+        RegionUploadSupport.checkLayout(name, regionLengths, options.expectedSize(), maxRegions());
+        if (!options.overwrite() && properties(name).isPresent()) {
+            throw new BlobAlreadyExistsException(location(), name);
+        }
+        return new RegionBlockUpload(this, name, regionLengths, options, RegionBlockUpload.DEFAULT_BLOCK_SIZE);
+    }
+
+    /** Half the 50,000-block limit, so each region can take at least one block of its own. */
+    @Override
+    public int maxRegions() {
+        return RegionBlockUpload.MAX_REGIONS;
     }
 
     @Override

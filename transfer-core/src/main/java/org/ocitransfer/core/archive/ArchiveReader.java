@@ -377,6 +377,17 @@ public final class ArchiveReader implements AutoCloseable {
         };
     }
 
+    /**
+     * Where a blob's data starts in the archive ({@code size} bytes from there), for a caller that reads the range
+     * from {@link #source()} itself and has the bytes verified elsewhere (a registry push checks size and digest as
+     * it streams), so they are not hashed twice.
+     *
+     * @throws ArchiveFormatException when the archive does not hold the blob with that size
+     */
+    public long dataOffset(Descriptor d) {
+        return entry(d).dataOffset();
+    }
+
     /** The blob as a replayable push body: each open reads its range again, verified. */
     public ContentSource contentSource(Descriptor d) {
         entry(d);

@@ -3,13 +3,17 @@ package org.ocitransfer.core.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.VerifyingInputStream;
 
 /**
  * Writes a planned archive by streaming: headers and metadata from the plan, each blob copied from its source
- * through a fixed buffer (never held whole), its size and digest verified on the way.
+ * through a fixed buffer (never held whole), its size and digest verified on the way. Either as one ordered stream
+ * ({@link #write}), or as independent {@link #regions regions} ({@link #openRegion}) that together give the same
+ * bytes, for stores that write regions in parallel.
  */
 public final class ArchiveWriter {
 
@@ -67,6 +71,51 @@ public final class ArchiveWriter {
         int padding = (int) (TarHeaders.padded(entry.size()) - entry.size());
         out.write(new byte[padding]);
         return header.length + entry.size() + padding;
+    }
+
+    /**
+     * Divides a plan into regions that tile the archive in order: the three metadata entries together, then each blob
+     * entry on its own, the end-of-archive marker with the last. When that makes more than {@code maxRegions},
+     * consecutive blob entries are grouped (evenly by count) so there are at most {@code maxRegions}.
+     *
+     * @throws IllegalArgumentException when {@code maxRegions} is below 1
+     */
+    public static List<ArchiveRegion> regions(ArchivePlan plan, int maxRegions) {
+        if (maxRegions < 1) {
+            throw new IllegalArgumentException("An archive needs at least one region, not " + maxRegions);
+        }
+        List<PlannedEntry> entries = plan.entries();
+        List<PlannedEntry> metadata = entries.subList(0, 3);
+        List<PlannedEntry> blobs = entries.subList(3, entries.size());
+        List<List<PlannedEntry>> groups = new ArrayList<>();
+        if (maxRegions == 1) {
+            groups.add(entries);
+        } else {
+            groups.add(metadata);
+            int perGroup = (int) Math.max(1, -Math.floorDiv(-(long) blobs.size(), (long) maxRegions - 1));
+            for (int i = 0; i < blobs.size(); i += perGroup) {
+                groups.add(blobs.subList(i, Math.min(blobs.size(), i + perGroup)));
+            }
+        }
+        List<ArchiveRegion> regions = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            List<PlannedEntry> group = groups.get(i);
+            long start = group.get(0).headerOffset();
+            boolean last = i == groups.size() - 1;
+            long end = last ? plan.totalSize() : group.get(group.size() - 1).end();
+            regions.add(new ArchiveRegion(i, start, end - start, group, last));
+        }
+        return regions;
+    }
+
+    /**
+     * Opens one region's bytes: exactly {@link ArchiveRegion#length()} of them, identical to that range of what
+     * {@link #write} produces. Each blob is opened from the source only when the stream reaches it, and verified
+     * (size and digest) as it streams: a mismatch fails the read with an IOException caused by a
+     * {@link ContentVerificationException}. The caller closes the stream (which closes an open blob).
+     */
+    public static InputStream openRegion(ArchivePlan plan, ArchiveRegion region, BlobOpener opener) {
+        return new ArchiveRegionStream(plan, region, opener);
     }
 
     /** Writes the end-of-archive marker (two zero records), at {@link ArchivePlan#trailerOffset()}. */

@@ -70,19 +70,21 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
     private final List<BlobStoreFactory> blobStoreFactories;
     private final SecretStore secrets;
     private final int maxArtifacts;
+    private final int concurrency;
     private final ExecutorService executor;
     private final String owner;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
 
     DefaultTransferClient(RecordStore records, List<RegistryFactory> registryFactories,
                           Map<String, Registry> registries, List<BlobStoreFactory> blobStoreFactories,
-                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns) {
+                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency) {
         this.records = records;
         this.registryFactories = List.copyOf(registryFactories);
         this.registries = registries;
         this.blobStoreFactories = List.copyOf(blobStoreFactories);
         this.secrets = secrets;
         this.maxArtifacts = maxArtifacts;
+        this.concurrency = concurrency;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(maxConcurrentRuns, r -> {
             Thread t = new Thread(r, "transfer-run-" + threads.incrementAndGet());
@@ -329,7 +331,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                          BlobStore store = blobFactory(pipeline.target()).open(pipeline.target(), secrets)) {
                         blobUri = store.blobUri(request.target().name());
                         outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
-                                request.artifacts(), progress).run();
+                                request.artifacts(), progress, concurrency).run();
                     }
                 } else {
                     ImportPipeline pipeline = getImportPipeline(id.name());
@@ -339,7 +341,8 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                                  : blobFactory(pipeline.source()).open(pipeline.source(), secrets)) {
                         BlobStore store = source != null ? source : opened;
                         blobUri = store.blobUri(request.source().name());
-                        outcome = new ImportRunner(name, pipeline, registry, store, request, progress).run();
+                        outcome = new ImportRunner(name, pipeline, registry, store, request, progress, concurrency)
+                                .run();
                     }
                 }
             } catch (RuntimeException e) {

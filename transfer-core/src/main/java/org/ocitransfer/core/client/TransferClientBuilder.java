@@ -12,6 +12,7 @@ import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistryFactory;
+import org.ocitransfer.core.run.ExportRunner;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.secret.SecretStores;
 import org.ocitransfer.core.state.LocalRecordStore;
@@ -44,6 +45,7 @@ public final class TransferClientBuilder {
     private final List<SecretStore> secretStores = new ArrayList<>();
     private int maxArtifactsPerRun = DEFAULT_MAX_ARTIFACTS;
     private int maxConcurrentRuns = 4;
+    private int concurrency = ExportRunner.DEFAULT_CONCURRENCY;
 
     /** Keeps records in this directory (created when absent). */
     public TransferClientBuilder stateDirectory(Path directory) {
@@ -99,6 +101,19 @@ public final class TransferClientBuilder {
         return this;
     }
 
+    /**
+     * How many blobs (and artifacts) one run moves at once (default {@value ExportRunner#DEFAULT_CONCURRENCY}).
+     * Exports write the archive in parallel regions when the container supports it; imports of archives with a
+     * catalog push blobs in parallel. 1 moves everything as one ordered stream.
+     */
+    public TransferClientBuilder concurrency(int blobsAtOnce) {
+        if (blobsAtOnce < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + blobsAtOnce);
+        }
+        this.concurrency = blobsAtOnce;
+        return this;
+    }
+
     /** The state directory used when none is set: {@code $TRANSFER_HOME}, else {@code ~/.transfer}. */
     public static Path defaultStateDirectory() {
         String home = System.getenv("TRANSFER_HOME");
@@ -116,6 +131,6 @@ public final class TransferClientBuilder {
         bf.add(new LocalDirectoryBlobStoreFactory());
         SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());
         return new DefaultTransferClient(store, rf, Map.copyOf(registries), bf, secrets, maxArtifactsPerRun,
-                maxConcurrentRuns);
+                maxConcurrentRuns, concurrency);
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,15 @@ import org.ocitransfer.api.PipelineOption;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.archive.ArchivePlan;
+import org.ocitransfer.core.archive.ArchiveRegion;
 import org.ocitransfer.core.archive.ArchiveRequest;
 import org.ocitransfer.core.archive.ArchiveWriter;
 import org.ocitransfer.core.archive.ArchivedArtifact;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.RegionUpload;
+import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.content.Descriptor;
@@ -40,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * Executes an export run: resolves every artifact and walks its graph (with IncludeReferrers, its referrers too),
  * plans the whole archive, then streams every blob from the registry into one new blob of the container, committed
  * only when complete. Without OverwriteBlobs an existing blob fails the run before anything moves, and is untouched.
+ *
+ * <p>Artifacts are resolved on up to {@code concurrency} threads. When the container supports
+ * {@link RegionUploadSupport} (and concurrency is above 1), the archive is written as independent regions, each blob
+ * streaming from the registry straight into its planned place, up to {@code concurrency} at once (largest first);
+ * the bytes are the same as the sequential stream's. A failure in any region aborts the whole upload: nothing is
+ * committed. Otherwise the archive is written as one ordered stream.
  */
 public final class ExportRunner {
 
@@ -49,6 +59,8 @@ public final class ExportRunner {
     public static final String CATEGORY_VALUE = "acr-transfer-blob";
     /** Metadata key holding the archive's catalog digest. */
     public static final String CATALOG_DIGEST_KEY = "catalogdigest";
+    /** How many blobs and artifacts move at once unless told otherwise. */
+    public static final int DEFAULT_CONCURRENCY = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
 
@@ -59,8 +71,11 @@ public final class ExportRunner {
     private final String blobName;
     private final List<String> artifacts;
     private final ProgressTracker progress;
+    private final int concurrency;
 
     /**
+     * With {@link #DEFAULT_CONCURRENCY}.
+     *
      * @param runName  the run
      * @param pipeline its pipeline
      * @param registry the source registry (the pipeline's)
@@ -71,6 +86,18 @@ public final class ExportRunner {
      */
     public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
                         List<String> artifacts, ProgressTracker progress) {
+        this(runName, pipeline, registry, store, blobName, artifacts, progress, DEFAULT_CONCURRENCY);
+    }
+
+    /**
+     * @param concurrency how many artifacts are resolved and blobs copied at once (at least 1; 1 writes the archive
+     *                    as one ordered stream)
+     */
+    public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
+                        List<String> artifacts, ProgressTracker progress, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("Concurrency must be at least 1, got " + concurrency);
+        }
         this.runName = runName;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -78,6 +105,11 @@ public final class ExportRunner {
         this.blobName = blobName;
         this.artifacts = List.copyOf(artifacts);
         this.progress = progress;
+        this.concurrency = concurrency;
+    }
+
+    /** What resolving one artifact found. */
+    private record Resolved(ArtifactRef ref, Descriptor root, List<ContentGraph> graphs, List<ArchivedArtifact> found) {
     }
 
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -90,32 +122,48 @@ public final class ExportRunner {
         }
         progress.totals(0, artifacts.size());
 
-        // 1. Resolve every artifact and walk its graph; nothing is written yet.
-        List<ArtifactResult> results = new ArrayList<>();
-        List<ArchivedArtifact> archived = new ArrayList<>();
-        Map<String, byte[]> manifestBytes = new HashMap<>();
-        Map<String, String> repositoryOf = new HashMap<>();
-        Map<String, String> artifactOf = new HashMap<>();
-        LinkedHashMap<String, Descriptor> manifests = new LinkedHashMap<>();
-        LinkedHashMap<String, Descriptor> configs = new LinkedHashMap<>();
-        LinkedHashMap<String, Descriptor> layers = new LinkedHashMap<>();
-        for (String artifact : artifacts) {
-            try {
-                ArtifactRef ref = ArtifactRef.parse(artifact);
-                Repository repository = registry.repository(ref.repository());
-                Descriptor root = repository.resolve(ref.reference());
-                List<ContentGraph> graphs = new ArrayList<>();
-                graphs.add(ContentGraph.walk(root, repository::fetchManifest));
-                List<ArchivedArtifact> found = new ArrayList<>();
-                found.add(new ArchivedArtifact(ref.withRegistry(sourceHost()), root));
-                if (pipeline.has(PipelineOption.IncludeReferrers)) {
-                    collectReferrers(repository, ref, graphs, found);
+        try (TaskPool pool = new TaskPool(runName, concurrency)) {
+            // 1. Resolve every artifact and walk its graph (in parallel); nothing is written yet.
+            List<TaskPool.Task<Resolved>> resolutions = new ArrayList<>();
+            for (String artifact : artifacts) {
+                resolutions.add(() -> resolve(artifact));
+            }
+            List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, false, null).outcomes();
+
+            // 2. Merge in request order, so the archive's bytes do not depend on which thread finished first.
+            List<ArtifactResult> results = new ArrayList<>();
+            List<ArchivedArtifact> archived = new ArrayList<>();
+            Map<String, byte[]> manifestBytes = new HashMap<>();
+            Map<String, String> repositoryOf = new HashMap<>();
+            Map<String, String> artifactOf = new HashMap<>();
+            LinkedHashMap<String, Descriptor> manifests = new LinkedHashMap<>();
+            LinkedHashMap<String, Descriptor> configs = new LinkedHashMap<>();
+            LinkedHashMap<String, Descriptor> layers = new LinkedHashMap<>();
+            for (int i = 0; i < artifacts.size(); i++) {
+                String artifact = artifacts.get(i);
+                TaskPool.Outcome<Resolved> outcome = resolved.get(i);
+                if (outcome.failure() != null) {
+                    Exception e = outcome.failure();
+                    if (!(e instanceof TransferException) && !(e instanceof IllegalArgumentException)) {
+                        throw unexpected(e);
+                    }
+                    String message = "Artifact " + artifact + " could not be read from " + registry.location()
+                            + " (source): " + e.getMessage();
+                    LOG.warn("Run {}: {}", runName, message);
+                    results.add(ArtifactResult.failed(artifact, null, e.getMessage()));
+                    progress.artifactDone();
+                    if (!continueOnErrors) {
+                        throw new RunFailedException(message + ". Nothing was written to " + store.blobUri(blobName)
+                                + ". Fix the reference or set ContinueOnErrors to export the others.", e);
+                    }
+                    continue;
                 }
-                for (ContentGraph graph : graphs) {
+                Resolved r = outcome.value();
+                for (ContentGraph graph : r.graphs()) {
                     for (ContentGraph.ManifestNode node : graph.manifests()) {
                         manifestBytes.putIfAbsent(node.descriptor().digest(), node.bytes());
                         manifests.putIfAbsent(node.descriptor().digest(), node.descriptor());
-                        repositoryOf.putIfAbsent(node.descriptor().digest(), ref.repository());
+                        repositoryOf.putIfAbsent(node.descriptor().digest(), r.ref().repository());
                         artifactOf.putIfAbsent(node.descriptor().digest(), artifact);
                     }
                     for (Descriptor blob : graph.configs()) {
@@ -125,75 +173,215 @@ public final class ExportRunner {
                         layers.putIfAbsent(blob.digest(), blob);
                     }
                     for (Descriptor blob : graph.blobs()) {
-                        repositoryOf.putIfAbsent(blob.digest(), ref.repository());
+                        repositoryOf.putIfAbsent(blob.digest(), r.ref().repository());
                         artifactOf.putIfAbsent(blob.digest(), artifact);
                     }
                 }
-                archived.addAll(found);
-                results.add(ArtifactResult.succeeded(artifact, root.digest()));
-            } catch (TransferException | IllegalArgumentException e) {
-                String message = "Artifact " + artifact + " could not be read from " + registry.location()
-                        + " (source): " + e.getMessage();
-                LOG.warn("Run {}: {}", runName, message);
-                results.add(ArtifactResult.failed(artifact, null, e.getMessage()));
-                progress.artifactDone();
-                if (!continueOnErrors) {
-                    throw new RunFailedException(message + ". Nothing was written to " + store.blobUri(blobName)
-                            + ". Fix the reference or set ContinueOnErrors to export the others.", e);
-                }
+                archived.addAll(r.found());
+                results.add(ArtifactResult.succeeded(artifact, r.root().digest()));
             }
+            if (archived.isEmpty()) {
+                throw new RunFailedException("No artifact could be read from " + registry.location()
+                        + "; nothing was written. " + failures(results));
+            }
+            for (String digest : configs.keySet()) {
+                layers.remove(digest);
+            }
+
+            // 3. Plan the archive: every offset and the catalog digest are known before any byte moves.
+            List<Descriptor> blobs = new ArrayList<>(manifests.values());
+            blobs.addAll(configs.values());
+            blobs.addAll(layers.values());
+            ArchivePlan plan = ArchivePlan.plan(new ArchiveRequest(pipelineName(), runName, registry.location(),
+                    archived, blobs));
+            progress.totals(plan.totalSize(), artifacts.size());
+
+            // 4. Write it: in parallel regions when the store can, else as one stream; committed only when whole.
+            UploadOptions options = new UploadOptions(overwrite, Map.of(CATEGORY_KEY, CATEGORY_VALUE,
+                    CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
+            BlobSource source = new BlobSource(manifestBytes, repositoryOf);
+            if (concurrency > 1 && store instanceof RegionUploadSupport regions) {
+                writeRegions(pool, regions, plan, options, source, artifactOf);
+            } else {
+                writeStream(plan, options, source, artifactOf);
+            }
+            for (int i = 0; i < archived.size(); i++) {
+                progress.artifactDone();
+            }
+            long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
+            RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
+            return new RunOutcome(status, results, List.of(), plan.catalogDigest(),
+                    failed == 0 ? null : failed + " of " + artifacts.size() + " artifacts failed and were not"
+                            + " exported: " + failures(results));
         }
-        if (archived.isEmpty()) {
-            throw new RunFailedException("No artifact could be read from " + registry.location()
-                    + "; nothing was written. " + failures(results));
+    }
+
+    private Resolved resolve(String artifact) {
+        ArtifactRef ref = ArtifactRef.parse(artifact);
+        Repository repository = registry.repository(ref.repository());
+        Descriptor root = repository.resolve(ref.reference());
+        List<ContentGraph> graphs = new ArrayList<>();
+        graphs.add(ContentGraph.walk(root, repository::fetchManifest));
+        List<ArchivedArtifact> found = new ArrayList<>();
+        found.add(new ArchivedArtifact(ref.withRegistry(sourceHost()), root));
+        if (pipeline.has(PipelineOption.IncludeReferrers)) {
+            collectReferrers(repository, ref, graphs, found);
         }
-        for (String digest : configs.keySet()) {
-            layers.remove(digest);
+        return new Resolved(ref, root, graphs, found);
+    }
+
+    /** Where each blob's bytes come from: manifests from the walk's cache, the rest from the registry. */
+    private final class BlobSource {
+        private final Map<String, byte[]> manifestBytes;
+        private final Map<String, String> repositoryOf;
+
+        BlobSource(Map<String, byte[]> manifestBytes, Map<String, String> repositoryOf) {
+            this.manifestBytes = manifestBytes;
+            this.repositoryOf = repositoryOf;
         }
 
-        // 2. Plan the archive: every offset and the catalog digest are known before any byte moves.
-        List<Descriptor> blobs = new ArrayList<>(manifests.values());
-        blobs.addAll(configs.values());
-        blobs.addAll(layers.values());
-        ArchivePlan plan = ArchivePlan.plan(new ArchiveRequest(pipelineName(), runName, registry.location(),
-                archived, blobs));
-        progress.totals(plan.totalSize(), artifacts.size());
-
-        // 3. Stream everything into one upload, committed only when whole.
-        UploadOptions options = new UploadOptions(overwrite, Map.of(CATEGORY_KEY, CATEGORY_VALUE,
-                CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
-        String[] current = new String[1];
-        boolean[] sourceFailed = new boolean[1];
-        try (BlobUpload upload = store.upload(blobName, options)) {
-            OutputStream out = new CountingOutputStream(upload.output(), progress);
-            ArchiveWriter.write(plan, out, blob -> {
+        /** An opener that records which blob it opened last into {@code current[0]}. */
+        ArchiveWriter.BlobOpener opener(String[] current) {
+            return blob -> {
                 current[0] = blob.digest();
                 byte[] manifest = manifestBytes.get(blob.digest());
                 if (manifest != null) {
                     return new VerifyingInputStream(new ByteArrayInputStream(manifest), blob, "manifest cache");
                 }
-                return markFailures(registry.repository(repositoryOf.get(blob.digest())).fetch(blob), sourceFailed);
-            });
+                return registry.repository(repositoryOf.get(blob.digest())).fetch(blob);
+            };
+        }
+    }
+
+    /** The whole archive as one ordered stream into a plain upload. */
+    private void writeStream(ArchivePlan plan, UploadOptions options, BlobSource source,
+                             Map<String, String> artifactOf) {
+        String[] current = new String[1];
+        SourceWatch[] watch = new SourceWatch[1];
+        ArchiveWriter.BlobOpener opener = source.opener(current);
+        try (BlobUpload upload = store.upload(blobName, options)) {
+            OutputStream out = new CountingOutputStream(upload.output(), progress);
+            ArchiveWriter.write(plan, out, blob -> watch[0] = new SourceWatch(opener.open(blob)));
             out.flush();
             upload.commit();
         } catch (IOException | TransferException e) {
             if (e instanceof BlobAlreadyExistsException exists) {
                 throw exists;
             }
-            boolean source = sourceFailed[0] || e instanceof RegistryException;
-            throw new RunFailedException("Export stopped while " + (source ? "reading " : "writing ")
-                    + describe(current[0], artifactOf) + (source ? " from " + registry.location() + " (source)"
-                    : " into " + store.blobUri(blobName) + " (target)") + ": " + rootMessage(e)
-                    + ". Nothing was committed to " + store.blobUri(blobName) + "; run it again.", e);
+            boolean sourceSide = (watch[0] != null && watch[0].failure != null) || e instanceof RegistryException;
+            throw stopped(current[0], sourceSide, e, artifactOf);
         }
-        for (int i = 0; i < archived.size(); i++) {
-            progress.artifactDone();
+    }
+
+    /** The run's error for a copy that stopped: which blob and artifact, reading (source) or writing (target). */
+    private RunFailedException stopped(String digest, boolean sourceSide, Exception cause,
+                                       Map<String, String> artifactOf) {
+        String what = describe(digest, artifactOf);
+        String where = sourceSide ? "reading " + what + " from " + registry.location() + " (source)"
+                : "writing " + what + " into " + store.blobUri(blobName) + " (target)";
+        return new RunFailedException("Export stopped while " + where + ": " + rootMessage(cause)
+                + ". Nothing was committed to " + store.blobUri(blobName) + "; run it again.", cause);
+    }
+
+    /** A region that could not be written, with the blob it was on and whether the source or the target failed. */
+    private static final class RegionFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient String digest;
+        private final boolean sourceSide;
+
+        RegionFailure(String digest, boolean sourceSide, Exception cause) {
+            super(cause);
+            this.digest = digest;
+            this.sourceSide = sourceSide;
         }
-        long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
-        RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
-        return new RunOutcome(status, results, List.of(), plan.catalogDigest(),
-                failed == 0 ? null : failed + " of " + artifacts.size() + " artifacts failed and were not exported: "
-                        + failures(results));
+    }
+
+    /** The archive as independent regions, up to {@code concurrency} at once; any failure aborts the upload. */
+    private void writeRegions(TaskPool pool, RegionUploadSupport regionStore, ArchivePlan plan,
+                              UploadOptions options, BlobSource source, Map<String, String> artifactOf) {
+        List<ArchiveRegion> regions = ArchiveWriter.regions(plan, regionStore.maxRegions());
+        List<Long> lengths = regions.stream().map(ArchiveRegion::length).toList();
+        // Largest first, so the long copies start early and the small ones fill in around them.
+        List<ArchiveRegion> order = new ArrayList<>(regions);
+        order.sort(Comparator.comparingLong(ArchiveRegion::length).reversed()
+                .thenComparingInt(ArchiveRegion::index));
+        try (RegionUpload upload = regionStore.uploadRegions(blobName, lengths, options)) {
+            List<TaskPool.Task<Void>> tasks = new ArrayList<>();
+            for (ArchiveRegion region : order) {
+                tasks.add(() -> {
+                    writeRegion(upload, plan, region, source);
+                    return null;
+                });
+            }
+            // The first failure closes the upload, so regions still being copied fail fast and nothing is committed.
+            Exception failure = pool.runAll(tasks, true, upload::close).firstFailure();
+            if (failure != null) {
+                throw regionFailure(failure, artifactOf);
+            }
+            upload.commit();
+        } catch (TransferException e) {
+            if (e instanceof BlobAlreadyExistsException || e instanceof RunFailedException) {
+                throw e;
+            }
+            throw new RunFailedException("Export could not write " + store.blobUri(blobName) + " (target): "
+                    + e.getMessage() + ". Nothing was committed; run it again.", e);
+        }
+    }
+
+    private void writeRegion(RegionUpload upload, ArchivePlan plan, ArchiveRegion region, BlobSource source)
+            throws RegionFailure {
+        String[] current = new String[1];
+        SourceWatch watch = new SourceWatch(ArchiveWriter.openRegion(plan, region, source.opener(current)));
+        try (InputStream in = new CountingInputStream(watch, progress)) {
+            upload.write(region.index(), in);
+        } catch (IOException | RuntimeException e) {
+            throw new RegionFailure(current[0], watch.failure != null, watch.failure != null ? watch.failure : e);
+        }
+    }
+
+    private RunFailedException regionFailure(Exception failure, Map<String, String> artifactOf) {
+        if (failure instanceof RegionFailure rf) {
+            return stopped(rf.digest, rf.sourceSide, (Exception) rf.getCause(), artifactOf);
+        }
+        if (failure instanceof RuntimeException e && !(e instanceof TransferException)) {
+            throw unexpected(e);
+        }
+        return new RunFailedException("Export stopped: " + failure.getMessage() + ". Nothing was committed to "
+                + store.blobUri(blobName) + ".", failure);
+    }
+
+    /** Remembers the first failure of the stream it wraps: a failure there is the source's (or the content's). */
+    private static final class SourceWatch extends FilterInputStream {
+        private volatile Exception failure;
+
+        SourceWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+    }
+
+    private static RuntimeException unexpected(Exception e) {
+        return e instanceof RuntimeException r ? r
+                : new IllegalStateException("Unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
 
     private void collectReferrers(Repository repository, ArtifactRef ref, List<ContentGraph> graphs,
@@ -233,31 +421,6 @@ public final class ExportRunner {
         return pipeline.name();
     }
 
-    /** The source's stream, recording in {@code failed} that a read of it failed (so the error names the side). */
-    private static InputStream markFailures(InputStream in, boolean[] failed) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                try {
-                    return super.read();
-                } catch (IOException e) {
-                    failed[0] = true;
-                    throw e;
-                }
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return super.read(b, off, len);
-                } catch (IOException e) {
-                    failed[0] = true;
-                    throw e;
-                }
-            }
-        };
-    }
-
     private static String describe(String digest, Map<String, String> artifactOf) {
         if (digest == null) {
             return "the archive header";
@@ -275,14 +438,13 @@ public final class ExportRunner {
         return sb.toString();
     }
 
-    /** What a failure says best: a content mismatch, else the first of our own exceptions in its chain, else its root. */
     static String rootMessage(Throwable e) {
         Throwable verification = VerifyingInputStream.verificationFailure(e);
         if (verification != null) {
             return verification.getMessage();
         }
         Throwable t = e;
-        while (!(t instanceof TransferException) && t.getCause() != null && t.getCause() != t) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -2,14 +2,16 @@ package org.ocitransfer.core.run;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ImportPipeline;
@@ -17,14 +19,17 @@ import org.ocitransfer.api.PipelineOption;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
+import org.ocitransfer.core.archive.ArchiveFormatException;
 import org.ocitransfer.core.archive.ArchiveReader;
 import org.ocitransfer.core.archive.ArchiveSource;
 import org.ocitransfer.core.archive.IndexEntry;
 import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.content.ContentSource;
+import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.MountSupport;
 import org.ocitransfer.core.registry.ReferrersSupport;
@@ -35,11 +40,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes an import run: opens the archive (every entry checked before anything is pushed), then for each artifact
- * pushes its blobs (skipping what the target has, mounting from another repository of this run when it can), then
- * its manifests children before parents, and only then its tag. Without OverwriteTags an existing tag pointing
- * elsewhere is left alone and reported. With DeleteSourceBlobOnSuccess the archive is deleted only after a wholly
+ * Executes an import run: opens the archive (every entry checked before anything is pushed), then pushes every
+ * artifact's blobs (skipping what the target has, mounting from another repository of this run when it can), then
+ * each artifact's manifests children before parents, and only when all content is in, the tags. Without
+ * OverwriteTags an existing tag pointing elsewhere is left alone and reported. Without ContinueOnErrors any failure
+ * stops the run before a single tag moves. With DeleteSourceBlobOnSuccess the archive is deleted only after a wholly
  * successful import.
+ *
+ * <p>An archive with a catalog (the SDK's own) is imported in parallel: up to {@code concurrency} blobs at once
+ * (largest first), each read from the archive by a ranged read of its region and verified while it streams to the
+ * registry; then the artifacts' manifests, up to {@code concurrency} artifacts at once. An archive without a catalog
+ * (another tool's) is imported in one sequential pass.
  */
 public final class ImportRunner {
 
@@ -51,8 +62,11 @@ public final class ImportRunner {
     private final BlobStore store;
     private final PipelineRunRequest request;
     private final ProgressTracker progress;
+    private final int concurrency;
 
     /**
+     * With {@link ExportRunner#DEFAULT_CONCURRENCY}.
+     *
      * @param runName  the run
      * @param pipeline its pipeline
      * @param registry the target registry
@@ -62,12 +76,26 @@ public final class ImportRunner {
      */
     public ImportRunner(String runName, ImportPipeline pipeline, Registry registry, BlobStore store,
                         PipelineRunRequest request, ProgressTracker progress) {
+        this(runName, pipeline, registry, store, request, progress, ExportRunner.DEFAULT_CONCURRENCY);
+    }
+
+    /** @param concurrency how many blobs (then artifacts) are pushed at once; at least 1 */
+    public ImportRunner(String runName, ImportPipeline pipeline, Registry registry, BlobStore store,
+                        PipelineRunRequest request, ProgressTracker progress, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("Concurrency must be at least 1, got " + concurrency);
+        }
         this.runName = runName;
         this.pipeline = pipeline;
         this.registry = registry;
         this.store = store;
         this.request = request;
         this.progress = progress;
+        this.concurrency = concurrency;
+    }
+
+    /** Why an artifact could not be imported: what was being done, and on which side it failed. */
+    private record Failure(String message, Exception cause) {
     }
 
     /** Runs the import. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -92,9 +120,13 @@ public final class ImportRunner {
                         + ", not the " + request.catalogDigest() + " the run asked for: it is another archive, or"
                         + " was altered. Nothing was imported.");
             }
-            List<Planned> planned = plan(reader, results, continueOnErrors);
+            // Planning reads only manifests (ranged reads): parallel whenever concurrency allows.
+            List<Planned> planned;
+            try (TaskPool planners = new TaskPool(runName, concurrency)) {
+                planned = plan(planners, reader, results, continueOnErrors);
+            }
             long total = 0;
-            Set<String> counted = new HashSet<>();
+            Set<String> counted = ConcurrentHashMap.newKeySet();
             for (Planned p : planned) {
                 for (ContentGraph.ManifestNode m : p.graph().manifests()) {
                     total += counted.add(m.descriptor().digest()) ? m.descriptor().size() : 0;
@@ -103,31 +135,16 @@ public final class ImportRunner {
                     total += counted.add(b.digest()) ? b.size() : 0;
                 }
             }
+            counted.clear();
             progress.totals(total, reader.index().size());
-            Map<String, String> pushedIn = new HashMap<>();
-            Set<String> counted2 = new HashSet<>();
-            for (Planned p : planned) {
-                AtomicBoolean archiveFailed = new AtomicBoolean();
-                try {
-                    ArtifactResult result = importOne(reader, p, pushedIn, counted2, archiveFailed);
-                    results.add(result);
-                    imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
-                            : p.target().repository() + "@" + p.graph().root().digest());
-                } catch (TransferException e) {
-                    String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
-                            + (archiveFailed.get() ? ") could not be read from archive " + store.blobUri(blobName)
-                            + " (source)" : ") could not be written to " + registry.location() + " (target)") + ": "
-                            + e.getMessage();
-                    LOG.warn("Run {}: {}", runName, message);
-                    results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
-                            e.getMessage()));
-                    if (!continueOnErrors) {
-                        throw new RunFailedException(message + ". Its tag was not touched. Set ContinueOnErrors to"
-                                + " import the others.", e);
-                    }
-                } finally {
-                    progress.artifactDone();
-                }
+
+            // An archive with a catalog moves in parallel; another tool's archive in one sequential pass.
+            boolean parallel = reader.catalog().isPresent() && concurrency > 1;
+            Map<Integer, Failure> failures = new ConcurrentHashMap<>();
+            try (TaskPool pool = new TaskPool(runName, parallel ? concurrency : 1)) {
+                pushBlobs(pool, reader, planned, failures, continueOnErrors, parallel);
+                pushManifests(pool, planned, failures, continueOnErrors, counted);
+                tagAll(pool, planned, failures, continueOnErrors, results, imported);
             }
         }
         long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
@@ -145,31 +162,322 @@ public final class ImportRunner {
                 + results.size() + " artifacts failed: " + ExportRunner.failures(results));
     }
 
+    /**
+     * Phase 3: the tags, last, and only for artifacts whose whole content arrived; up to the pool's width at once.
+     * Results are listed in the archive's order.
+     */
+    private void tagAll(TaskPool pool, List<Planned> planned, Map<Integer, Failure> failures,
+                        boolean continueOnErrors, List<ArtifactResult> results, List<String> imported) {
+        List<TaskPool.Task<ArtifactResult>> tasks = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            Failure failure = failures.get(i);
+            tasks.add(() -> {
+                try {
+                    return failure != null ? ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
+                            failure.message()) : tag(p);
+                } finally {
+                    progress.artifactDone();
+                }
+            });
+        }
+        List<TaskPool.Outcome<ArtifactResult>> outcomes = pool.runAll(tasks, !continueOnErrors, null).outcomes();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            TaskPool.Outcome<ArtifactResult> outcome = outcomes.get(i);
+            if (outcome.skipped()) {
+                continue; // a failure stopped the phase; it is reported below
+            }
+            if (outcome.failure() == null) {
+                ArtifactResult result = outcome.value();
+                results.add(result);
+                if (result.status() != ArtifactResult.Status.Failed) {
+                    imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
+                            : p.target().repository() + "@" + p.graph().root().digest());
+                }
+                continue;
+            }
+            if (!(outcome.failure() instanceof TransferException e)) {
+                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
+                        + outcome.failure(), outcome.failure());
+            }
+            String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
+                    + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
+            LOG.warn("Run {}: {}", runName, message);
+            results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage()));
+            if (!continueOnErrors) {
+                throw new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
+            }
+        }
+    }
+
+    /** One blob to push, and for each target repository the artifacts (by position) that need it there. */
+    private record BlobJob(Descriptor blob, Map<String, List<Integer>> users) {
+    }
+
+    /**
+     * Phase 1: every blob, once per target repository (pushed into the first, mounted into the others where the
+     * registry can), up to the pool's width at once, largest first when parallel.
+     */
+    private void pushBlobs(TaskPool pool, ArchiveReader reader, List<Planned> planned, Map<Integer, Failure> failures,
+                           boolean continueOnErrors, boolean parallel) {
+        Map<String, BlobJob> jobs = new LinkedHashMap<>();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            for (Descriptor blob : p.graph().blobs()) {
+                jobs.computeIfAbsent(blob.digest(), d -> new BlobJob(blob, new LinkedHashMap<>()))
+                        .users().computeIfAbsent(p.target().repository(), r -> new ArrayList<>()).add(i);
+            }
+        }
+        List<BlobJob> order = new ArrayList<>(jobs.values());
+        if (parallel) {
+            order.sort(Comparator.comparingLong((BlobJob j) -> j.blob().size()).reversed());
+        }
+        List<TaskPool.Task<Void>> tasks = new ArrayList<>();
+        for (BlobJob job : order) {
+            tasks.add(() -> {
+                pushBlob(reader, job, planned, failures, continueOnErrors);
+                return null;
+            });
+        }
+        finishPhase(pool.runAll(tasks, !continueOnErrors, null), planned, failures, continueOnErrors);
+    }
+
+    private void pushBlob(ArchiveReader reader, BlobJob job, List<Planned> planned, Map<Integer, Failure> failures,
+                          boolean continueOnErrors) {
+        Descriptor blob = job.blob();
+        ProgressingSource source = new ProgressingSource(bodyOf(reader, blob), blob.size());
+        String landed = null;
+        for (Map.Entry<String, List<Integer>> use : job.users().entrySet()) {
+            if (use.getValue().stream().allMatch(failures::containsKey)) {
+                continue;
+            }
+            String repository = use.getKey();
+            try {
+                Repository target = registry.repository(repository);
+                if (!target.exists(blob)) {
+                    boolean mounted = landed != null && target instanceof MountSupport m && m.mount(blob, landed);
+                    if (!mounted) {
+                        target.push(blob, source);
+                    }
+                }
+                if (landed == null) {
+                    landed = repository;
+                }
+            } catch (TransferException | IllegalArgumentException e) {
+                Failure failure = new Failure(describeFailure("blob " + blob.digest(), repository, e), e);
+                use.getValue().forEach(i -> failures.putIfAbsent(i, failure));
+                LOG.warn("Run {}: {}", runName, failure.message());
+                if (!continueOnErrors) {
+                    throw e;
+                }
+            }
+        }
+        source.finish();
+    }
+
+    /**
+     * A blob's push body. From an archive with a catalog, a plain ranged read of its region: the push verifies size
+     * and digest as it streams (the {@link Repository#push} contract), so the bytes are hashed once. Otherwise the
+     * reader's verifying stream.
+     */
+    private ContentSource bodyOf(ArchiveReader reader, Descriptor blob) {
+        if (reader.catalog().isEmpty()) {
+            return reader.contentSource(blob);
+        }
+        long offset = reader.dataOffset(blob);
+        ArchiveSource archive = reader.source();
+        return ContentSource.reopenable(() -> archive.open(offset, blob.size()));
+    }
+
+    /** Phase 2: each artifact's manifests, children before parents, up to the pool's width of artifacts at once. */
+    private void pushManifests(TaskPool pool, List<Planned> planned, Map<Integer, Failure> failures,
+                               boolean continueOnErrors, Set<String> counted) {
+        List<TaskPool.Task<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            if (failures.containsKey(i)) {
+                continue;
+            }
+            int index = i;
+            Planned p = planned.get(i);
+            tasks.add(() -> {
+                Repository target = registry.repository(p.target().repository());
+                for (ContentGraph.ManifestNode node : p.graph().manifests()) {
+                    try {
+                        if (!target.exists(node.descriptor())) {
+                            target.push(node.descriptor(), ContentSource.of(node.bytes()));
+                        }
+                        if (node.parsed().subject() != null && target instanceof ReferrersSupport referrers) {
+                            referrers.addReferrer(node.parsed().subject(), withArtifactType(node));
+                        }
+                    } catch (TransferException | IllegalArgumentException e) {
+                        Failure failure = new Failure(describeFailure("manifest " + node.descriptor().digest(),
+                                p.target().repository(), e), e);
+                        failures.putIfAbsent(index, failure);
+                        LOG.warn("Run {}: {}", runName, failure.message());
+                        if (!continueOnErrors) {
+                            throw e;
+                        }
+                        return null;
+                    }
+                    if (counted.add(node.descriptor().digest())) {
+                        progress.bytes(node.descriptor().size());
+                    }
+                }
+                return null;
+            });
+        }
+        finishPhase(pool.runAll(tasks, !continueOnErrors, null), planned, failures, continueOnErrors);
+    }
+
+    /**
+     * After a phase: an unexpected exception goes up as it is; without ContinueOnErrors any failure stops the run
+     * here, before a tag moves.
+     */
+    private void finishPhase(TaskPool.Batch<Void> batch, List<Planned> planned, Map<Integer, Failure> failures,
+                             boolean continueOnErrors) {
+        Exception first = batch.firstFailure();
+        if (first != null && !(first instanceof TransferException) && !(first instanceof IllegalArgumentException)) {
+            throw first instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
+                    + first.getClass().getSimpleName() + ": " + first.getMessage(), first);
+        }
+        if (!continueOnErrors && !failures.isEmpty()) {
+            Map.Entry<Integer, Failure> earliest = new TreeMap<>(failures).firstEntry();
+            Planned p = planned.get(earliest.getKey());
+            throw new RunFailedException("Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
+                    + ") could not be imported: " + earliest.getValue().message() + ". No tag was touched. Set"
+                    + " ContinueOnErrors to import the others.", earliest.getValue().cause());
+        }
+    }
+
+    /** Names the operation and the side that failed: the archive (source) or the registry (target). */
+    private String describeFailure(String what, String repository, Exception e) {
+        boolean source = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ArchiveFormatException || t instanceof BlobStoreException
+                    || t instanceof ContentVerificationException) {
+                source = true;
+                break;
+            }
+        }
+        return source ? "reading " + what + " from archive " + store.blobUri(request.source().name())
+                + " (source) failed: " + e.getMessage()
+                : "writing " + what + " to " + registry.location() + "/" + repository + " (target) failed: "
+                + e.getMessage();
+    }
+
+    /**
+     * A blob's push body that reports progress as it is read: bytes re-read by a retried push are not counted again,
+     * and {@link #finish()} counts what did not need to move (already there, or mounted).
+     */
+    private final class ProgressingSource implements ContentSource {
+        private final ContentSource source;
+        private final long size;
+        private volatile long reported;
+
+        ProgressingSource(ContentSource source, long size) {
+            this.source = source;
+            this.size = size;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return new FilterInputStream(source.open()) {
+                private long position;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    if (b >= 0) {
+                        advance(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        advance(n);
+                    }
+                    return n;
+                }
+
+                private void advance(long n) {
+                    position += n;
+                    if (position > reported + (1 << 20) || position == size) {
+                        report(position);
+                    }
+                }
+            };
+        }
+
+        private synchronized void report(long position) {
+            long upTo = Math.min(position, size);
+            if (upTo > reported) {
+                progress.bytes(upTo - reported);
+                reported = upTo;
+            }
+        }
+
+        void finish() {
+            report(size);
+        }
+
+        @Override
+        public boolean replayable() {
+            return source.replayable();
+        }
+    }
+
     private record Planned(ArtifactRef target, ContentGraph graph) {
     }
 
-    private List<Planned> plan(ArchiveReader reader, List<ArtifactResult> results, boolean continueOnErrors) {
-        List<Planned> planned = new ArrayList<>();
-        for (IndexEntry entry : reader.index()) {
-            String label = entry.refName() != null ? entry.refName() : entry.descriptor().digest();
-            try {
+    /** Reads every artifact's graph from the archive (up to the pool's width at once); results in index order. */
+    private List<Planned> plan(TaskPool pool, ArchiveReader reader, List<ArtifactResult> results,
+                               boolean continueOnErrors) {
+        List<IndexEntry> entries = reader.index();
+        List<TaskPool.Task<Planned>> tasks = new ArrayList<>();
+        for (IndexEntry entry : entries) {
+            tasks.add(() -> {
                 ArtifactRef target = targetOf(entry);
                 ContentGraph graph = ContentGraph.walk(entry.descriptor().plain(), reader::readManifest);
                 for (Descriptor blob : graph.blobs()) {
                     if (!reader.contains(blob.digest())) {
-                        throw new RunFailedException("the archive lacks blob " + blob.digest() + " of " + label);
+                        throw new RunFailedException("the archive lacks blob " + blob.digest() + " of "
+                                + label(entry));
                     }
                 }
-                planned.add(new Planned(target, graph));
-            } catch (TransferException | IllegalArgumentException e) {
-                results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
-                if (!continueOnErrors) {
-                    throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
-                            .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e);
-                }
+                return new Planned(target, graph);
+            });
+        }
+        List<TaskPool.Outcome<Planned>> outcomes = pool.runAll(tasks, false, null).outcomes();
+        List<Planned> planned = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            TaskPool.Outcome<Planned> outcome = outcomes.get(i);
+            if (outcome.failure() == null) {
+                planned.add(outcome.value());
+                continue;
+            }
+            if (!(outcome.failure() instanceof TransferException)
+                    && !(outcome.failure() instanceof IllegalArgumentException)) {
+                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
+                        + outcome.failure(), outcome.failure());
+            }
+            IndexEntry entry = entries.get(i);
+            String label = label(entry);
+            Exception e = outcome.failure();
+            results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
+            if (!continueOnErrors) {
+                throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
+                        .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e);
             }
         }
         return planned;
+    }
+
+    private static String label(IndexEntry entry) {
+        return entry.refName() != null ? entry.refName() : entry.descriptor().digest();
     }
 
     private ArtifactRef targetOf(IndexEntry entry) {
@@ -193,35 +501,9 @@ public final class ImportRunner {
                 : new ArtifactRef(null, repository, refName, null);
     }
 
-    private ArtifactResult importOne(ArchiveReader reader, Planned p, Map<String, String> pushedIn,
-                                     Set<String> counted, AtomicBoolean archiveFailed) {
+    /** Phase 3: the artifact's tag, unless OverwriteTags is off and the tag points elsewhere. */
+    private ArtifactResult tag(Planned p) {
         Repository target = registry.repository(p.target().repository());
-        for (Descriptor blob : p.graph().blobs()) {
-            boolean first = counted.add(blob.digest());
-            if (!target.exists(blob)) {
-                String from = pushedIn.get(blob.digest());
-                boolean mounted = from != null && !from.equals(target.name()) && target instanceof MountSupport m
-                        && m.mount(blob, from);
-                if (!mounted) {
-                    target.push(blob, fromArchive(reader, blob, archiveFailed));
-                }
-            }
-            pushedIn.putIfAbsent(blob.digest(), target.name());
-            if (first) {
-                progress.bytes(blob.size());
-            }
-        }
-        for (ContentGraph.ManifestNode node : p.graph().manifests()) {
-            if (!target.exists(node.descriptor())) {
-                target.push(node.descriptor(), ContentSource.of(node.bytes()));
-            }
-            if (node.parsed().subject() != null && target instanceof ReferrersSupport referrers) {
-                referrers.addReferrer(node.parsed().subject(), withArtifactType(node));
-            }
-            if (counted.add(node.descriptor().digest())) {
-                progress.bytes(node.descriptor().size());
-            }
-        }
         Descriptor root = p.graph().root();
         String tag = p.target().tag();
         if (tag == null) {
@@ -240,32 +522,6 @@ public final class ImportRunner {
             target.tag(root, tag);
         }
         return ArtifactResult.succeeded(p.target().shortName(), root.digest());
-    }
-
-    /** The blob's bytes from the archive; a failed read sets {@code failed}, so the error names the side. */
-    private static ContentSource fromArchive(ArchiveReader reader, Descriptor blob, AtomicBoolean failed) {
-        ContentSource source = reader.contentSource(blob);
-        return ContentSource.reopenable(() -> new FilterInputStream(source.open()) {
-            @Override
-            public int read() throws IOException {
-                try {
-                    return super.read();
-                } catch (IOException e) {
-                    failed.set(true);
-                    throw e;
-                }
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return super.read(b, off, len);
-                } catch (IOException e) {
-                    failed.set(true);
-                    throw e;
-                }
-            }
-        });
     }
 
     private static Descriptor withArtifactType(ContentGraph.ManifestNode node) {

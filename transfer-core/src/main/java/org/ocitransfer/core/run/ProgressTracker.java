@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ocitransfer.api.ProgressListener;
 import org.ocitransfer.api.RunProgress;
 
-/** Counts a run's bytes and artifacts and tells its listener. Thread-safe. */
+/**
+ * Counts a run's bytes and artifacts and tells its listener. Thread-safe: a run's worker threads report into it
+ * concurrently, and the listener is called by one thread at a time, with counts that never go backwards.
+ */
 public final class ProgressTracker {
 
     private final String runName;
@@ -45,7 +48,7 @@ public final class ProgressTracker {
         return new RunProgress(bytesDone.get(), bytesTotal.get(), artifactsDone.get(), artifactsTotal.get());
     }
 
-    private void emit() {
+    private synchronized void emit() {
         listener.onProgress(runName, snapshot());
     }
 }

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -23,8 +25,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;
@@ -32,6 +37,8 @@ import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.RegionUpload;
+import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.io.AtomicFiles;
 
@@ -41,8 +48,14 @@ import org.ocitransfer.core.io.AtomicFiles;
  * fails atomically when the name is taken) into place on commit, so readers never see a partial blob. Metadata lives
  * in {@code .metadata/<name>.json}; claims are files under {@code .claims/} created atomically. Names starting with
  * {@code .} are hidden from listings.
+ *
+ * <p>Supports {@link RegionUploadSupport}: the regions of a blob are written at their positions (positional writes,
+ * from any thread) into the same kind of hidden file, committed the same way once every region is complete.
  */
-public final class LocalDirectoryBlobStore implements BlobStore {
+public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSupport {
+
+    /** How many bytes a region write moves per positional write. */
+    private static final int REGION_BUFFER = 256 * 1024;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path root;
@@ -192,19 +205,97 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     @Override
     public BlobUpload upload(String name, UploadOptions options) {
+        Path target = startUpload(name, options);
+        Path temp = newTempFile(name);
+        try {
+            return new LocalUpload(name, target, temp, Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW),
+                    options);
+        } catch (IOException e) {
+            throw cannotStart(name, e);
+        }
+    }
+
+    @Override
+    public RegionUpload uploadRegions(String name, List<Long> regionLengths, UploadOptions options) {
+        long size = RegionUploadSupport.checkLayout(name, regionLengths, options.expectedSize(), maxRegions());
+        Path target = startUpload(name, options);
+        Path temp = newTempFile(name);
+        try {
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new LocalRegionUpload(name, target, temp, channel, regionLengths, size, options);
+        } catch (IOException e) {
+            throw cannotStart(name, e);
+        }
+    }
+
+    /** Checks the name and the overwrite rule; returns the blob's final path. */
+    private Path startUpload(String name, UploadOptions options) {
         Path target = blobPath(name);
         if (!options.overwrite() && Files.exists(target)) {
             throw new BlobAlreadyExistsException(location(), name);
         }
+        return target;
+    }
+
+    /** A fresh path under {@code .uploads/} (the directory is created; the file is not). */
+    private Path newTempFile(String name) {
         try {
             Path uploads = root.resolve(".uploads");
             Files.createDirectories(uploads);
-            Path temp = uploads.resolve(UUID.randomUUID() + ".part");
-            return new LocalUpload(name, target, temp, Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW),
-                    options);
+            return uploads.resolve(UUID.randomUUID() + ".part");
         } catch (IOException e) {
-            throw new BlobStoreException("Cannot start writing blob '" + name + "' in " + location() + ": "
-                    + e.getMessage() + " (check free space and permissions)", e);
+            throw cannotStart(name, e);
+        }
+    }
+
+    private BlobStoreException cannotStart(String name, IOException e) {
+        return new BlobStoreException("Cannot start writing blob '" + name + "' in " + location() + ": "
+                + e.getMessage() + " (check free space and permissions)", e);
+    }
+
+    /**
+     * Moves a complete temporary file into place with its metadata: renamed over the target with overwrite, else
+     * hard-linked (which fails atomically when the name is taken) and the temporary name removed.
+     */
+    private void commitFile(String name, Path target, Path temp, UploadOptions options) throws IOException {
+        long size = Files.size(temp);
+        if (options.expectedSize() >= 0 && size != options.expectedSize()) {
+            throw new BlobStoreException("Blob '" + name + "' was " + size + " bytes, expected "
+                    + options.expectedSize() + ": not committed");
+        }
+        Files.createDirectories(target.getParent());
+        Path metaTemp = null;
+        if (!options.metadata().isEmpty()) {
+            metaTemp = temp.resolveSibling(temp.getFileName() + ".meta");
+            Files.write(metaTemp, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(options.metadata())));
+        }
+        if (options.overwrite()) {
+            AtomicFiles.move(temp, target);
+        } else {
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                throw new BlobAlreadyExistsException(location(), name);
+            }
+            Files.delete(temp);
+        }
+        Path metaTarget = metadataPath(name);
+        Files.createDirectories(metaTarget.getParent());
+        if (metaTemp != null) {
+            AtomicFiles.move(metaTemp, metaTarget);
+        } else {
+            Files.deleteIfExists(metaTarget);
+        }
+    }
+
+    /** Removes an unfinished upload's files. */
+    private void discard(String name, Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + ".meta"));
+        } catch (IOException e) {
+            throw new BlobStoreException("Cannot discard the unfinished upload of '" + name + "' (" + temp + "): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -233,34 +324,8 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         public void commit() {
             try {
                 out.close();
-                if (options.expectedSize() >= 0 && Files.size(temp) != options.expectedSize()) {
-                    throw new BlobStoreException("Blob '" + name + "' was " + Files.size(temp) + " bytes, expected "
-                            + options.expectedSize() + ": not committed");
-                }
-                Files.createDirectories(target.getParent());
-                Path metaTemp = null;
-                if (!options.metadata().isEmpty()) {
-                    metaTemp = temp.resolveSibling(temp.getFileName() + ".meta");
-                    Files.write(metaTemp, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(options.metadata())));
-                }
-                if (options.overwrite()) {
-                    AtomicFiles.move(temp, target);
-                } else {
-                    try {
-                        Files.createLink(target, temp);
-                    } catch (FileAlreadyExistsException e) {
-                        throw new BlobAlreadyExistsException(location(), name);
-                    }
-                    Files.delete(temp);
-                }
+                commitFile(name, target, temp, options);
                 committed = true;
-                Path metaTarget = metadataPath(name);
-                Files.createDirectories(metaTarget.getParent());
-                if (metaTemp != null) {
-                    AtomicFiles.move(metaTemp, metaTarget);
-                } else {
-                    Files.deleteIfExists(metaTarget);
-                }
             } catch (IOException e) {
                 throw new BlobStoreException("Cannot commit blob '" + name + "' in " + location() + ": "
                         + e.getMessage(), e);
@@ -274,11 +339,139 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             }
             try {
                 out.close();
-                Files.deleteIfExists(temp);
-                Files.deleteIfExists(temp.resolveSibling(temp.getFileName() + ".meta"));
             } catch (IOException e) {
                 throw new BlobStoreException("Cannot discard the unfinished upload of '" + name + "' ("
                         + temp + "): " + e.getMessage(), e);
+            } finally {
+                discard(name, temp);
+            }
+        }
+    }
+
+    /** Regions written at their positions into one hidden file; committed like a plain upload when all are done. */
+    private final class LocalRegionUpload implements RegionUpload {
+        private final String name;
+        private final Path target;
+        private final Path temp;
+        private final FileChannel channel;
+        private final long[] offsets;
+        private final long[] lengths;
+        private final long size;
+        private final UploadOptions options;
+        /** Per region: 0 not started, 1 being written, 2 complete. */
+        private final AtomicIntegerArray states;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile boolean committed;
+
+        LocalRegionUpload(String name, Path target, Path temp, FileChannel channel, List<Long> regionLengths,
+                          long size, UploadOptions options) {
+            this.name = name;
+            this.target = target;
+            this.temp = temp;
+            this.channel = channel;
+            this.size = size;
+            this.options = options;
+            this.lengths = new long[regionLengths.size()];
+            this.offsets = new long[regionLengths.size()];
+            long offset = 0;
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = regionLengths.get(i);
+                offsets[i] = offset;
+                offset += lengths[i];
+            }
+            this.states = new AtomicIntegerArray(lengths.length);
+        }
+
+        @Override
+        public int regionCount() {
+            return lengths.length;
+        }
+
+        @Override
+        public long regionOffset(int index) {
+            return offsets[index];
+        }
+
+        @Override
+        public long regionLength(int index) {
+            return lengths[index];
+        }
+
+        @Override
+        public void write(int index, InputStream content) throws IOException {
+            Objects.checkIndex(index, lengths.length);
+            if (finished.get()) {
+                throw new IllegalStateException("The upload of blob '" + name + "' was already "
+                        + (committed ? "committed" : "discarded") + "; region " + index + " cannot be written");
+            }
+            if (!states.compareAndSet(index, 0, 1)) {
+                throw new IllegalStateException("Region " + index + " of blob '" + name + "' is already written");
+            }
+            long position = offsets[index];
+            long end = position + lengths[index];
+            byte[] buffer = new byte[(int) Math.min(REGION_BUFFER, lengths[index])];
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            while (position < end) {
+                int n = content.read(buffer, 0, (int) Math.min(buffer.length, end - position));
+                if (n < 0) {
+                    throw new IOException("Region " + index + " of blob '" + name + "' ended after "
+                            + (position - offsets[index]) + " of its " + lengths[index] + " bytes");
+                }
+                wrapped.limit(n).position(0);
+                while (wrapped.hasRemaining()) {
+                    position += channel.write(wrapped, position);
+                }
+            }
+            if (content.read() >= 0) {
+                throw new IOException("Region " + index + " of blob '" + name + "' is longer than its "
+                        + lengths[index] + " bytes");
+            }
+            states.set(index, 2);
+        }
+
+        @Override
+        public void commit() {
+            if (finished.get()) {
+                throw new IllegalStateException("The upload of blob '" + name + "' was already "
+                        + (committed ? "committed" : "discarded"));
+            }
+            List<Integer> incomplete = new ArrayList<>();
+            for (int i = 0; i < lengths.length && incomplete.size() < 10; i++) {
+                if (states.get(i) != 2) {
+                    incomplete.add(i);
+                }
+            }
+            if (!incomplete.isEmpty()) {
+                throw new BlobStoreException("Blob '" + name + "' in " + location() + " was not committed: region(s) "
+                        + incomplete + " of " + lengths.length + " are incomplete; write every region first");
+            }
+            try {
+                channel.close();
+                if (Files.size(temp) != size) {
+                    throw new BlobStoreException("Blob '" + name + "' was " + Files.size(temp) + " bytes after its"
+                            + " regions were written, expected " + size + ": not committed");
+                }
+                commitFile(name, target, temp, options);
+                committed = true;
+                finished.set(true);
+            } catch (IOException e) {
+                throw new BlobStoreException("Cannot commit blob '" + name + "' in " + location() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (committed || !finished.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new BlobStoreException("Cannot discard the unfinished upload of '" + name + "' (" + temp
+                        + "): " + e.getMessage(), e);
+            } finally {
+                discard(name, temp);
             }
         }
     }

@@ -40,8 +40,22 @@ import org.ocitransfer.core.registry.auth.CredentialProvider;
  * <p>HTTPS unless the URI says {@code http://}. Authentication follows the registry's challenge (see
  * {@link CredentialProvider}); transient failures are retried under the {@link RetryPolicy}; time limits come from
  * {@link Timeouts}. Errors are {@link RegistryException}s that never carry a secret.
+ *
+ * <p>The JDK client moves bodies in chunks of {@code jdk.httpclient.bufsize} bytes (16 KiB by default), and its
+ * per-chunk work costs more CPU than the bytes themselves when blobs stream at hundreds of MiB/s. Unless the
+ * application has set that property, loading this class sets it to {@value #BODY_CHUNK_BYTES} (it takes effect when
+ * the JVM's first HTTP client is made).
  */
 public final class HttpRegistry implements Registry {
+
+    /** The body chunk size this client asks the JDK's HTTP client for, unless the application chose one. */
+    static final int BODY_CHUNK_BYTES = 256 * 1024;
+
+    static {
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(BODY_CHUNK_BYTES));
+        }
+    }
 
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
 

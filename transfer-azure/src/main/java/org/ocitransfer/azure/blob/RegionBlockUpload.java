@@ -1,0 +1,252 @@
+// Writes one block blob as independent regions: each region staged as its own blocks, the list committed in order.
+package org.ocitransfer.azure.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.RegionUpload;
+import org.ocitransfer.core.blob.UploadOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A block blob written as regions ({@link org.ocitransfer.core.blob.RegionUploadSupport}): every region is cut into
+ * blocks of at most {@link #blockSize()} bytes, laid out up front, so each block's id (one length for all: an upload
+ * id and the block's 5-digit position in the blob) is known before any byte moves. {@link #write} stages a region's
+ * blocks from the caller's thread, one buffer at a time, each with its MD5 for the service to check; regions may be
+ * written by many threads at once. {@link #commit()} commits the whole list in blob order, with the metadata and,
+ * without overwrite, {@code If-None-Match: *}. Closing without a commit commits nothing (the staged blocks expire on
+ * their own).
+ *
+ * <p>Memory: one block buffer per region being written. The whole blob gets no Content-MD5 (MD5 cannot be combined
+ * from regions written out of order); each block is MD5-checked by the service, and the archive's own digests cover
+ * its content.
+ */
+final class RegionBlockUpload implements RegionUpload {
+
+    /** Blocks of a region upload are this large unless the blob needs larger ones to fit 50,000 blocks. */
+    static final int DEFAULT_BLOCK_SIZE = 2 << 20;
+    /** The most regions a blob may have: half the block limit, so every region can take at least one block. */
+    static final int MAX_REGIONS = BlockBlobUpload.MAX_BLOCKS / 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionBlockUpload.class);
+
+    private final AzureBlobStore store;
+    private final String name;
+    private final UploadOptions options;
+    private final BlockBlobClient blob;
+    private final int blockSize;
+    private final long[] offsets;
+    private final long[] lengths;
+    /** The position in the blob of each region's first block. */
+    private final int[] firstBlocks;
+    private final int blockCount;
+    private final String idPrefix = UUID.randomUUID().toString().replace("-", "");
+    /** Per region: 0 not started, 1 being written, 2 staged. */
+    private final AtomicIntegerArray states;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean committed;
+
+    RegionBlockUpload(AzureBlobStore store, String name, List<Long> regionLengths, UploadOptions options,
+                      int configuredBlockSize) {
+        this.store = store;
+        this.name = name;
+        this.options = options;
+        this.blob = store.containerClient().getBlobClient(name).getBlockBlobClient();
+        int regions = regionLengths.size();
+        this.lengths = new long[regions];
+        this.offsets = new long[regions];
+        long total = 0;
+        for (int i = 0; i < regions; i++) {
+            lengths[i] = regionLengths.get(i);
+            offsets[i] = total;
+            total += lengths[i];
+        }
+        this.blockSize = blockSizeFor(configuredBlockSize, total, regions);
+        this.firstBlocks = new int[regions];
+        int blocks = 0;
+        for (int i = 0; i < regions; i++) {
+            firstBlocks[i] = blocks;
+            blocks += blocksOf(lengths[i]);
+        }
+        this.blockCount = blocks;
+        this.states = new AtomicIntegerArray(regions);
+    }
+
+    /**
+     * The block size for a blob of {@code total} bytes in {@code regions} regions: the configured one, raised (to whole
+     * MiB) so the blocks stay within 50,000 even though each region's last block may be short.
+     */
+    static int blockSizeFor(int configured, long total, int regions) {
+        long room = BlockBlobUpload.MAX_BLOCKS - (long) regions;
+        if (room < 1) {
+            throw new IllegalArgumentException("A blob of " + regions + " regions cannot be staged in "
+                    + BlockBlobUpload.MAX_BLOCKS + " blocks: use at most " + MAX_REGIONS + " regions");
+        }
+        long needed = Math.max(configured, (total + room - 1) / room);
+        long mib = 1 << 20;
+        long rounded = needed == configured ? needed : (needed + mib - 1) / mib * mib;
+        if (rounded > BlockBlobUpload.MAX_BLOCK_SIZE || rounded > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("A blob of " + total + " bytes in " + regions + " regions is too large"
+                    + " to stage in " + BlockBlobUpload.MAX_BLOCKS + " blocks of under 2 GiB each");
+        }
+        return (int) rounded;
+    }
+
+    private int blocksOf(long length) {
+        return (int) ((length + blockSize - 1) / blockSize);
+    }
+
+    /** The size of the blocks (a region's last block may be shorter). */
+    int blockSize() {
+        return blockSize;
+    }
+
+    /** How many blocks the blob will have. */
+    int blockCount() {
+        return blockCount;
+    }
+
+    @Override
+    public int regionCount() {
+        return lengths.length;
+    }
+
+    @Override
+    public long regionOffset(int index) {
+        return offsets[index];
+    }
+
+    @Override
+    public long regionLength(int index) {
+        return lengths[index];
+    }
+
+    @Override
+    public void write(int index, InputStream content) throws IOException {
+        Objects.checkIndex(index, lengths.length);
+        requireOpen("region " + index + " cannot be written");
+        if (!states.compareAndSet(index, 0, 1)) {
+            throw new IllegalStateException("Region " + index + " of blob '" + name + "' is already written");
+        }
+        String leaseId = store.leaseConditions(name).getLeaseId();
+        byte[] buffer = new byte[(int) Math.min(blockSize, lengths[index])];
+        long remaining = lengths[index];
+        int block = firstBlocks[index];
+        while (remaining > 0) {
+            int size = (int) Math.min(blockSize, remaining);
+            int got = content.readNBytes(buffer, 0, size);
+            if (got < size) {
+                throw new IOException("Region " + index + " of blob '" + name + "' ended after "
+                        + (lengths[index] - remaining + got) + " of its " + lengths[index] + " bytes");
+            }
+            if (closed.get()) {
+                throw new IOException("The upload of blob '" + name + "' to " + store.location() + " was aborted"
+                        + " while region " + index + " was being written");
+            }
+            stage(block++, buffer, size, leaseId);
+            remaining -= size;
+        }
+        if (content.read() >= 0) {
+            throw new IOException("Region " + index + " of blob '" + name + "' is longer than its " + lengths[index]
+                    + " bytes");
+        }
+        states.set(index, 2);
+    }
+
+    private void stage(int block, byte[] buffer, int size, String leaseId) {
+        BlockBlobStageBlockOptions stage = new BlockBlobStageBlockOptions(blockId(block),
+                BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, size))).setLeaseId(leaseId)
+                .setContentMd5(md5Of(buffer, size));
+        try {
+            blob.stageBlockWithResponse(stage, null, Context.NONE);
+        } catch (RuntimeException e) {
+            throw store.errors().map("staging block " + block + " of blob '" + name + "'", name, e);
+        }
+    }
+
+    private String blockId(int block) {
+        return Base64.getEncoder().encodeToString(String.format("%s-%05d", idPrefix, block)
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void commit() {
+        requireOpen("it cannot be committed");
+        List<Integer> incomplete = new ArrayList<>();
+        for (int i = 0; i < lengths.length && incomplete.size() < 10; i++) {
+            if (states.get(i) != 2) {
+                incomplete.add(i);
+            }
+        }
+        if (!incomplete.isEmpty()) {
+            throw new BlobStoreException("Blob '" + name + "' in " + store.location() + " was not committed: region(s) "
+                    + incomplete + " of " + lengths.length + " are incomplete; write every region first");
+        }
+        List<String> ids = new ArrayList<>(blockCount);
+        for (int b = 0; b < blockCount; b++) {
+            ids.add(blockId(b));
+        }
+        BlobRequestConditions conditions = store.leaseConditions(name);
+        if (!options.overwrite()) {
+            conditions.setIfNoneMatch("*");
+        }
+        BlockBlobCommitBlockListOptions commit = new BlockBlobCommitBlockListOptions(ids)
+                .setMetadata(options.metadata())
+                .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
+                .setRequestConditions(conditions);
+        try {
+            blob.commitBlockListWithResponse(commit, null, Context.NONE);
+        } catch (RuntimeException e) {
+            closed.set(true);
+            throw store.errors().map("committing blob '" + name + "'", name, e);
+        }
+        committed = true;
+        closed.set(true);
+        LOG.debug("Committed blob '{}' in {}: {} regions in {} blocks of up to {} bytes", name, store.location(),
+                lengths.length, blockCount, blockSize);
+    }
+
+    private void requireOpen(String what) {
+        if (closed.get()) {
+            throw new IllegalStateException("The upload of blob '" + name + "' was already "
+                    + (committed ? "committed" : "closed") + "; " + what);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            LOG.debug("Region upload of blob '{}' to {} closed without a commit: nothing was committed; its staged"
+                    + " blocks expire on their own", name, store.location());
+        }
+    }
+
+    private static byte[] md5Of(byte[] buffer, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            md.update(buffer, 0, length);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JDK has no MD5", e);
+        }
+    }
+}
