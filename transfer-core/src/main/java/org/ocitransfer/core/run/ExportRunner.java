@@ -280,7 +280,8 @@ public final class ExportRunner {
         String where = sourceSide ? "reading " + what + " from " + registry.location() + " (source)"
                 : "writing " + what + " into " + store.blobUri(blobName) + " (target)";
         return new RunFailedException("Export stopped while " + where + ": " + rootMessage(cause)
-                + ". Nothing was committed to " + store.blobUri(blobName) + "; run it again.", cause);
+                + ". The upload was aborted and nothing was committed to " + store.blobUri(blobName)
+                + "; run it again.", cause);
     }
 
     /** A region that could not be written, with the blob it was on and whether the source or the target failed. */
