@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The transfer benchmark: starts real Distribution registries, generates the dataset of issue 7 deterministically,
-# times our export and import against skopeo doing the same job on the same data in the same run, measures the
-# disk limit, checks a 10 GiB single-layer artifact under -Xmx64m, and prints MiB/s and ratios.
+# times our export and import (the ./transfer command line) against skopeo doing the same job on the same data in
+# the same run, measures the disk limit, exports the same set to Azurite with parallel blocks and with one
+# sequential stream, checks a 10 GiB single-layer artifact under -Xmx64m, and prints MiB/s and ratios.
 #
-# Usage: bench/run.sh            (everything; about 5 minutes on 2 cores, needs ~32 GiB free under $BENCH_DIR)
+# Usage: bench/run.sh            (about 10 minutes on 2 cores; needs about 30 GiB free under $BENCH_DIR)
 # Environment:
-#   BENCH_DIR=/path        where registries, archives and state go (default: bench/target/work); removed
-#                          at the end unless BENCH_KEEP=1
-#   BENCH_CONCURRENCY=n    our runs' concurrency (default: the SDK's default)
-#   BENCH_SWEEP="1 4 8"    also time export and import at each of these concurrencies (to pick the default)
+#   BENCH_DIR=/path        where registries, archives and state go (default: bench/target/work); removed at the end
+#                          unless BENCH_KEEP=1
+#   BENCH_SWEEP="1 2 4 8"  also time our export and import at each of these concurrencies
 #   BENCH_BIG_BYTES=n      size of the single-layer artifact (default 10 GiB); BENCH_BIG=0 skips it
+#   BENCH_AZURE=0          skips the Azurite part
 #   BENCH_HEAP=64m         our JVMs' -Xmx
-# Needs: java 17, mvn, docker-registry, skopeo, curl, sha256sum, /usr/bin/time (GNU time), python3.
+# Needs: java 17, mvn, docker-registry, skopeo, curl, sha256sum, /usr/bin/time (GNU time), python3; azurite-blob
+# (npm azurite) for the Azure part.
+# Our runs are the command line as users run it: JAVA_OPTS="-Xmx64m" ./transfer ... pipeline-run create; the
+# concurrency, when varied, through -Docitransfer.concurrency. skopeo runs with --preserve-digests (and
+# --dest-oci-accept-uncompressed-layers on export) so it does the same job: the same bytes and digests; without
+# them it recompresses the layers and changes every digest.
 # Not part of the test command: nothing here asserts timings.
 set -euo pipefail
 
@@ -30,7 +36,8 @@ for tool in java mvn docker-registry skopeo curl sha256sum python3; do
 done
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install -y time)"
 
-# Registries are started in command substitutions (subshells), so each records its pid in $WORK/<name>/pid.
+# Every server is started in the background with its pid in $WORK/<name>/pid (registries are started inside command
+# substitutions, so the pid file is the only record of them).
 kill_pid() {
   local pid=$1
   kill "$pid" 2>/dev/null || return 0
@@ -51,8 +58,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 
 # ---------------------------------------------------------------------------------------------------------- build
-say "== building (mvn -Pbench package, tests skipped)"
+say "== building (the command line, and the bench's generator; tests skipped)"
 (cd "$ROOT" && mvn -q -B -ntp -Pbench -pl bench -am package -DskipTests) || die "the build failed"
+"$ROOT/transfer" --version >/dev/null || die "the command line does not start"
 CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
 JAVA=(java "-Xmx$HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
 
@@ -64,7 +72,7 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 free_gib() { df -P -B1G "$WORK" | awk 'NR==2 {print $4}'; }
 
-# start_registry NAME -> prints the port; storage in $WORK/NAME
+# start_registry NAME -> prints its port; storage in $WORK/NAME
 start_registry() {
   local name=$1 port dir
   port=$(free_port)
@@ -94,24 +102,40 @@ EOF
 }
 
 stop_registry() {
-  local name=$1 pid
-  pid=$(cat "$WORK/$name/pid")
-  kill_pid "$pid"
-  rm -rf "$WORK/$name"
+  kill_pid "$(cat "$WORK/$1/pid")"
+  rm -rf "${WORK:?}/$1"
 }
 
 # peak_rss FILE -> the "Maximum resident set size" of a /usr/bin/time -v report, in MiB
 peak_rss() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$1"; }
 
-# ours TAG <BenchTransfer arguments...> -> wall seconds of the JVM; /usr/bin/time's report in $WORK/TAG.time
+cli() { "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@"; }
+
+# ours TAG HEAP CONCURRENCY <pipeline-run create arguments...> -> wall seconds of the command; its JSON in
+# $WORK/TAG.out, /usr/bin/time's report in $WORK/TAG.time. The run is named TAG unless OURS_RUN is set; records go
+# to $OURS_STATE (default $WORK/state).
 ours() {
-  local tag=$1; shift
-  local t0 t1
+  local tag=$1 heap=$2 concurrency=$3 t0 t1 opts
+  shift 3
+  opts="-Xmx$heap"
+  [ "$concurrency" = default ] || opts="$opts -Docitransfer.concurrency=$concurrency"
   t0=$(now)
-  /usr/bin/time -v -o "$WORK/$tag.time" "${JAVA[@]}" org.ocitransfer.bench.BenchTransfer "$@" >"$WORK/$tag.out" 2>&1 \
-    || { cat "$WORK/$tag.out" >&2; die "our $tag run failed"; }
+  if ! JAVA_OPTS="$opts" /usr/bin/time -v -o "$WORK/$tag.time" "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" \
+      pipeline-run create -n "${OURS_RUN:-$tag}" -q -o json "$@" >"$WORK/$tag.out" 2>"$WORK/$tag.err"; then
+    return 1
+  fi
   t1=$(now)
   elapsed "$t0" "$t1"
+}
+
+catalog_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['response']['catalogDigest'])" "$1"; }
+
+export_pipeline() { # NAME REGISTRY_PORT CONTAINER_URI [SECRET_URI]
+  cli export-pipeline create -n "$1" -r "http://127.0.0.1:$2" -c "$3" ${4:+-s "$4"} -o json >/dev/null
+}
+
+import_pipeline() { # NAME REGISTRY_PORT CONTAINER_URI
+  cli import-pipeline create -n "$1" -r "http://127.0.0.1:$2" -c "$3" -e false -o json >/dev/null
 }
 
 skopeo_export() { # SRC_PORT ARTIFACTS DIR
@@ -120,8 +144,7 @@ skopeo_export() { # SRC_PORT ARTIFACTS DIR
   while read -r ref all; do
     n=$((n + 1))
     skopeo copy -q ${all:+--all} --preserve-digests --dest-oci-accept-uncompressed-layers --src-tls-verify=false \
-      "docker://127.0.0.1:$port/$ref" \
-      "oci-archive:$dir/$n.tar:$ref" >/dev/null || die "skopeo export of $ref failed"
+      "docker://127.0.0.1:$port/$ref" "oci-archive:$dir/$n.tar:$ref" >/dev/null || die "skopeo export of $ref failed"
   done <"$list"
 }
 
@@ -146,84 +169,160 @@ write_limit() { # PORT BLOBS_FILE OUT
 
 # check that every artifact arrived in a target registry with the source's digest
 verify_target() { # SRC_PORT DST_PORT ARTIFACTS
-  local src=$1 dst=$2 list=$3 ref all repo tag a b
+  local src=$1 dst=$2 list=$3 ref all repo tag a b accept
+  accept='Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json'
   while read -r ref all; do
     repo=${ref%:*}; tag=${ref##*:}
-    a=$(curl -fsSI -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' \
-      "http://127.0.0.1:$src/v2/$repo/manifests/$tag" | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
-    b=$(curl -fsSI -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' \
-      "http://127.0.0.1:$dst/v2/$repo/manifests/$tag" | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
+    a=$(curl -fsSI -H "$accept" "http://127.0.0.1:$src/v2/$repo/manifests/$tag" | tr -d '\r' \
+      | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
+    b=$(curl -fsSI -H "$accept" "http://127.0.0.1:$dst/v2/$repo/manifests/$tag" | tr -d '\r' \
+      | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
     [ -n "$a" ] && [ "$a" = "$b" ] || die "$ref differs in the target ($b) from the source ($a)"
   done <"$list"
 }
 
-CONC_ARGS="${BENCH_CONCURRENCY:-$(sed -n 's/.*DEFAULT_CONCURRENCY = \([0-9]*\);.*/\1/p' "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/run/ExportRunner.java")}"
+DEFAULT_CONC=$(sed -n 's/.*DEFAULT_CONCURRENCY = \([0-9]*\);.*/\1/p' \
+  "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/run/ExportRunner.java")
 
 # ------------------------------------------------------------------------------------------------------- dataset
 avail=$(free_gib)
 [ "$avail" -ge 8 ] || die "only $avail GiB free under $WORK; the dataset needs about 8 GiB"
-say "== starting registries; generating the dataset (22 images + 1 index, 912 MiB unique)"
+say "== starting the source registry; generating the dataset (22 images + 1 index, 912 MiB unique)"
 SRC=$(start_registry src)
-"${JAVA[@]}" org.ocitransfer.bench.BenchDataset set "http://127.0.0.1:$SRC" "$WORK/set" >&2
+"${JAVA[@]}" org.ocitransfer.bench.BenchDataset set "http://127.0.0.1:$SRC" "$WORK/set" | grep -v '^pushed' >&2
 UNIQUE=$(cat "$WORK/set/unique-bytes")
 ARTS="$WORK/set/artifacts.txt"
+mapfile -t ARTS_LIST < <(cut -d' ' -f1 "$ARTS")
 sync
 
 # ------------------------------------------------------------------------------------------------ disk limits
 say "== disk limit: the registry's GET of every unique blob into one file; cat + sha256sum of it"
-t0=$(now); write_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/limit.bin"; sync -f "$WORK/limit.bin" 2>/dev/null || true; t1=$(now)
+t0=$(now); write_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/limit.bin"; t1=$(now)
 LIMIT_S=$(elapsed "$t0" "$t1")
 [ "$(stat -c %s "$WORK/limit.bin")" = "$UNIQUE" ] || die "the write-limit file is not $UNIQUE bytes"
 t0=$(now); cat "$WORK/limit.bin" | sha256sum >/dev/null; t1=$(now)
 HASH_S=$(elapsed "$t0" "$t1")
-say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s"
 rm -f "$WORK/limit.bin"
+say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s"
 
 # ---------------------------------------------------------------------------------------------------- exports
-say "== our export (concurrency $CONC_ARGS, -Xmx$HEAP)"
+say "== our export (./transfer, concurrency $DEFAULT_CONC by default, -Xmx$HEAP)"
 mkdir -p "$WORK/container"
-OURS_EXPORT_S=$(ours export export "http://127.0.0.1:$SRC" "file://$WORK/container" set.tar "$ARTS" "$CONC_ARGS" "$WORK/state")
-OURS_EXPORT_RSS=$(peak_rss "$WORK/export.time")
+export_pipeline benchexp "$SRC" "file://$WORK/container"
+OURS_EXPORT_S=$(ours exportset "$HEAP" default -p benchexp -t export -b set.tar -a "${ARTS_LIST[@]}") \
+  || { cat "$WORK/exportset.err" >&2; die "our export failed"; }
+OURS_EXPORT_RSS=$(peak_rss "$WORK/exportset.time")
 ARCHIVE_BYTES=$(stat -c %s "$WORK/container/set.tar")
+CATALOG=$(catalog_of "$WORK/exportset.out")
 say "   $OURS_EXPORT_S s"
-CATALOG=$(sed -n 's/.*catalogDigest=\(sha256:[0-9a-f]*\).*/\1/p' "$WORK/export.out")
 
 say "== skopeo export (one oci-archive per artifact)"
 t0=$(now); skopeo_export "$SRC" "$ARTS" "$WORK/skopeo"; t1=$(now)
 SKOPEO_EXPORT_S=$(elapsed "$t0" "$t1")
-say "   $SKOPEO_EXPORT_S s"
 SKOPEO_BYTES=$(du -cb "$WORK"/skopeo/*.tar | awk 'END {print $1}')
+say "   $SKOPEO_EXPORT_S s"
 
 # ---------------------------------------------------------------------------------------------------- imports
 say "== our import into an empty registry"
 DST=$(start_registry dst)
-OURS_IMPORT_S=$(ours import import "http://127.0.0.1:$DST" "file://$WORK/container" set.tar "$CONC_ARGS" "$WORK/state")
-OURS_IMPORT_RSS=$(peak_rss "$WORK/import.time")
-say "   $OURS_IMPORT_S s"
+import_pipeline benchimp "$DST" "file://$WORK/container"
+OURS_IMPORT_S=$(ours importset "$HEAP" default -p benchimp -t import -b set.tar) \
+  || { cat "$WORK/importset.err" >&2; die "our import failed"; }
+OURS_IMPORT_RSS=$(peak_rss "$WORK/importset.time")
 verify_target "$SRC" "$DST" "$ARTS"
 stop_registry dst
+say "   $OURS_IMPORT_S s"
 
 say "== skopeo import into an empty registry"
 DSTS=$(start_registry dsts)
 t0=$(now); skopeo_import "$WORK/skopeo" "$ARTS" "$DSTS"; t1=$(now)
 SKOPEO_IMPORT_S=$(elapsed "$t0" "$t1")
-say "   $SKOPEO_IMPORT_S s"
 verify_target "$SRC" "$DSTS" "$ARTS"
 stop_registry dsts
 rm -rf "$WORK/skopeo"
+say "   $SKOPEO_IMPORT_S s"
 
 # ------------------------------------------------------------------------------------------------------ sweep
 SWEEP_LINES=()
 for c in ${BENCH_SWEEP:-}; do
   say "== sweep: concurrency $c"
   rm -f "$WORK/container/sweep.tar"
-  e=$(ours "sweep-export-$c" export "http://127.0.0.1:$SRC" "file://$WORK/container" sweep.tar "$ARTS" "$c" "$WORK/state")
+  e=$(ours "sweepexport$c" "$HEAP" "$c" -p benchexp -t export -b sweep.tar -a "${ARTS_LIST[@]}") \
+    || { cat "$WORK/sweepexport$c.err" >&2; die "sweep export failed"; }
   d=$(start_registry sweepdst)
-  i=$(ours "sweep-import-$c" import "http://127.0.0.1:$d" "file://$WORK/container" sweep.tar "$c" "$WORK/state")
+  import_pipeline sweepimp "$d" "file://$WORK/container"
+  i=$(ours "sweepimport$c" "$HEAP" "$c" -p sweepimp -t import -b sweep.tar) \
+    || { cat "$WORK/sweepimport$c.err" >&2; die "sweep import failed"; }
   stop_registry sweepdst
-  SWEEP_LINES+=("$(printf '  concurrency %-3s export %7.2f s %7s MiB/s   import %7.2f s %7s MiB/s' "$c" "$e" "$(rate "$UNIQUE" "$e")" "$i" "$(rate "$UNIQUE" "$i")")")
+  SWEEP_LINES+=("$(printf '  concurrency %-3s export %7.2f s %7s MiB/s   import %7.2f s %7s MiB/s' "$c" "$e" \
+    "$(rate "$UNIQUE" "$e")" "$i" "$(rate "$UNIQUE" "$i")")")
 done
 rm -f "$WORK/container/sweep.tar"
+
+# -------------------------------------------------------------------------------------------------- Azurite
+AZ_LINES=()
+if [ "${BENCH_AZURE:-1}" != 1 ]; then
+  AZ_LINES+=("  skipped (BENCH_AZURE=0)")
+elif ! command -v azurite-blob >/dev/null 2>&1; then
+  AZ_LINES+=("  skipped: azurite-blob is not installed (npm install -g azurite)")
+else
+  say "== export of the same set to Azurite: parallel blocks, then one sequential stream (concurrency 1)"
+  AZP=$(free_port)
+  mkdir -p "$WORK/azurite"
+  (cd "$WORK/azurite" && exec azurite-blob --blobHost 127.0.0.1 --blobPort "$AZP" --inMemoryPersistence \
+    --skipApiVersionCheck --loose --disableTelemetry >azurite.log 2>&1) &
+  echo "$!" >"$WORK/azurite/pid"
+  for _ in $(seq 1 150); do
+    curl -s -o /dev/null "http://127.0.0.1:$AZP/devstoreaccount1?comp=list" && break
+    sleep 0.2
+  done
+  (umask 077 && "${JAVA[@]}" org.ocitransfer.bench.AzuriteContainer "http://127.0.0.1:$AZP/devstoreaccount1" bench \
+    >"$WORK/azurite/sas")
+  # The same pipeline and run names in two state directories, so both archives have the same catalog.
+  for state in azpar azseq; do
+    OURS_STATE="$WORK/$state" export_pipeline benchazure "$SRC" "http://127.0.0.1:$AZP/devstoreaccount1/bench" \
+      "file:$WORK/azurite/sas"
+  done
+  ap=$(OURS_STATE="$WORK/azpar" OURS_RUN=azureexport ours azureparallel "$HEAP" default -p benchazure -t export \
+    -b parallel.tar -a "${ARTS_LIST[@]}") \
+    || { cat "$WORK/azureparallel.err" >&2; die "our parallel export to Azurite failed"; }
+  seq_heap=$HEAP
+  seq_note=""
+  if ! as=$(OURS_STATE="$WORK/azseq" OURS_RUN=azureexport ours azuresequential "$HEAP" 1 -p benchazure -t export \
+      -b sequential.tar -a "${ARTS_LIST[@]}"); then
+    # The sequential stream's block buffers (AzureBlobStore defaults) may not fit the heap: say so, retry larger.
+    seq_note="  (under -Xmx$HEAP it failed: $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['response'].get('pipelineRunErrorMessage','')[:90])" "$WORK/azuresequential.out" 2>/dev/null || head -c 90 "$WORK/azuresequential.err"); measured again with -Xmx256m)"
+    seq_heap=256m
+    rm -rf "$WORK/azseq2"
+    OURS_STATE="$WORK/azseq2" export_pipeline benchazure "$SRC" "http://127.0.0.1:$AZP/devstoreaccount1/bench" \
+      "file:$WORK/azurite/sas"
+    as=$(OURS_STATE="$WORK/azseq2" OURS_RUN=azureexport ours azuresequential2 256m 1 -p benchazure -t export \
+      -b sequential2.tar -a "${ARTS_LIST[@]}") \
+      || { cat "$WORK/azuresequential2.err" >&2; die "our sequential export to Azurite failed"; }
+    cp "$WORK/azuresequential2.out" "$WORK/azuresequential.out"
+    cp "$WORK/azuresequential2.time" "$WORK/azuresequential.time"
+  fi
+  dp=$(catalog_of "$WORK/azureparallel.out")
+  ds=$(catalog_of "$WORK/azuresequential.out")
+  say "== import from Azurite (ranged reads in parallel) into an empty registry"
+  AZD=$(start_registry azdst)
+  OURS_STATE="$WORK/azpar" cli import-pipeline create -n benchazimp -r "http://127.0.0.1:$AZD" \
+    -c "http://127.0.0.1:$AZP/devstoreaccount1/bench" -s "file:$WORK/azurite/sas" -e false -o json >/dev/null
+  ai=$(OURS_STATE="$WORK/azpar" ours azureimport "$HEAP" default -p benchazimp -t import -b parallel.tar) \
+    || { cat "$WORK/azureimport.err" >&2; die "our import from Azurite failed"; }
+  verify_target "$SRC" "$AZD" "$ARTS"
+  stop_registry azdst
+  kill_pid "$(cat "$WORK/azurite/pid")"
+  rm -rf "$WORK/azurite"
+  AZ_LINES+=("$(printf '  parallel blocks (concurrency %s)  %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
+    "$DEFAULT_CONC" "$ap" "$(rate "$UNIQUE" "$ap")" "$(peak_rss "$WORK/azureparallel.time")" "$HEAP")")
+  AZ_LINES+=("$(printf '  one sequential stream            %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
+    "$as" "$(rate "$UNIQUE" "$as")" "$(peak_rss "$WORK/azuresequential.time")" "$seq_heap")$seq_note")
+  AZ_LINES+=("  parallel / sequential            $(ratio "$as" "$ap")x   (catalogDigest $([ "$dp" = "$ds" ] \
+    && echo "identical" || echo "DIFFERENT: $dp vs $ds"))")
+  AZ_LINES+=("$(printf '  import of it (parallel ranges)   %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
+    "$ai" "$(rate "$UNIQUE" "$ai")" "$(peak_rss "$WORK/azureimport.time")" "$HEAP")")
+fi
 stop_registry src
 rm -rf "$WORK/container"
 
@@ -239,14 +338,20 @@ if [ "$BIG" = 1 ]; then
     BSRC=$(start_registry bigsrc)
     "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big "http://127.0.0.1:$BSRC" "$WORK/big" "$BIG_BYTES" >&2
     mkdir -p "$WORK/bigcontainer"
-    be=$(ours big-export export "http://127.0.0.1:$BSRC" "file://$WORK/bigcontainer" big.tar "$WORK/big/artifacts.txt" "$CONC_ARGS" "$WORK/state")
+    export_pipeline bigexp "$BSRC" "file://$WORK/bigcontainer"
+    be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
+      || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
     stop_registry bigsrc   # frees the source's copy before the target's is written
     BDST=$(start_registry bigdst)
-    bi=$(ours big-import import "http://127.0.0.1:$BDST" "file://$WORK/bigcontainer" big.tar "$CONC_ARGS" "$WORK/state")
+    import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
+    bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
+      || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
     stop_registry bigdst
     rm -rf "$WORK/bigcontainer"
-    BIG_LINES+=("$(printf '  export %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$be" "$(rate "$BIG_BYTES" "$be")" "$(peak_rss "$WORK/big-export.time")" "$HEAP")")
-    BIG_LINES+=("$(printf '  import %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$bi" "$(rate "$BIG_BYTES" "$bi")" "$(peak_rss "$WORK/big-import.time")" "$HEAP")")
+    BIG_LINES+=("$(printf '  export %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$be" "$(rate "$BIG_BYTES" "$be")" \
+      "$(peak_rss "$WORK/bigexport.time")" "$HEAP")")
+    BIG_LINES+=("$(printf '  import %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$bi" "$(rate "$BIG_BYTES" "$bi")" \
+      "$(peak_rss "$WORK/bigimport.time")" "$HEAP")")
   fi
 fi
 
@@ -254,9 +359,10 @@ fi
 UNIQUE_MIB=$(python3 -c "print(f'{$UNIQUE / $MIB:.1f}')")
 cat <<EOF
 
-== OCI transfer benchmark ($(nproc) cores; $(date -u +%Y-%m-%dT%H:%M:%SZ))
+== OCI transfer benchmark ($(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ))
 dataset: $(wc -l <"$ARTS") artifacts (22 images + 1 index), $UNIQUE bytes unique ($UNIQUE_MIB MiB); rates are unique MiB/s
-our runs: concurrency $CONC_ARGS, -Xmx$HEAP, wall time of the whole JVM process (start-up included)
+ours: ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default); times are wall
+time of the whole command (JVM start-up included); skopeo: one copy per artifact, --preserve-digests
 
 limits (same bytes)
   registry GET into one file  $(printf '%7.2f s %7s MiB/s' "$LIMIT_S" "$(rate "$UNIQUE" "$LIMIT_S")")   (the write limit)
@@ -278,8 +384,10 @@ archive size
   skopeo                      $SKOPEO_BYTES bytes = $(python3 -c "print(f'{$SKOPEO_BYTES / $UNIQUE:.4f}')")x unique
 EOF
 if [ ${#SWEEP_LINES[@]} -gt 0 ]; then
-  echo; echo "concurrency sweep (ours, same data)"; printf '%s\n' "${SWEEP_LINES[@]}"
+  echo; echo "concurrency sweep (ours, same data, -Docitransfer.concurrency)"; printf '%s\n' "${SWEEP_LINES[@]}"
 fi
+echo; echo "Azurite (in memory; same set, same source registry)"; printf '%s\n' "${AZ_LINES[@]}"
 if [ ${#BIG_LINES[@]} -gt 0 ]; then
-  echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"; printf '%s\n' "${BIG_LINES[@]}"
+  echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
+  printf '%s\n' "${BIG_LINES[@]}"
 fi

@@ -8,6 +8,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -22,7 +23,6 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
-import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
@@ -102,6 +102,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
     private final TokenCredential credential;
     private final String secretSource;
     private final BlobContainerClient container;
+    private final BlobContainerAsyncClient asyncContainer;
     private final StorageErrors errors;
     private final int blockSize;
     private final int blocksInFlight;
@@ -136,6 +137,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
             builder.httpLogOptions(b.httpLogOptions);
         }
         this.container = builder.buildClient();
+        this.asyncContainer = builder.buildAsyncClient();
         this.stagers = Executors.newCachedThreadPool(daemon("azure-blob-stage"));
         this.leaseKeeper = Executors.newSingleThreadScheduledExecutor(daemon("azure-blob-lease"));
     }
@@ -265,9 +267,8 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
                         Context.NONE);
                 return new ByteArrayInputStream(out.toByteArray());
             }
-            InputStream in = container.getBlobClient(name).openInputStream(new BlobInputStreamOptions()
-                    .setRange(range).setBlockSize(Math.min(blockSize, 4 << 20)));
-            return new ScrubbingInputStream(in, operation);
+            return new ScrubbingInputStream(new StreamingDownload(asyncContainer.getBlobAsyncClient(name), range),
+                    operation);
         } catch (RuntimeException e) {
             throw errors.map(operation, name, e);
         }

@@ -34,6 +34,9 @@ import org.ocitransfer.core.state.RecordStore;
  */
 public final class TransferClientBuilder {
 
+    /** The system property giving the default {@link #concurrency(int)}. */
+    public static final String CONCURRENCY_PROPERTY = "ocitransfer.concurrency";
+
     /** The documented limit of artifacts per run. */
     public static final int DEFAULT_MAX_ARTIFACTS = 50;
 
@@ -45,7 +48,7 @@ public final class TransferClientBuilder {
     private final List<SecretStore> secretStores = new ArrayList<>();
     private int maxArtifactsPerRun = DEFAULT_MAX_ARTIFACTS;
     private int maxConcurrentRuns = 4;
-    private int concurrency = ExportRunner.DEFAULT_CONCURRENCY;
+    private Integer concurrency;
 
     /** Keeps records in this directory (created when absent). */
     public TransferClientBuilder stateDirectory(Path directory) {
@@ -102,9 +105,10 @@ public final class TransferClientBuilder {
     }
 
     /**
-     * How many blobs (and artifacts) one run moves at once (default {@value ExportRunner#DEFAULT_CONCURRENCY}).
-     * Exports write the archive in parallel regions when the container supports it; imports of archives with a
-     * catalog push blobs in parallel. 1 moves everything as one ordered stream.
+     * How many blobs (and artifacts) one run moves at once. Exports write the archive in parallel regions when the
+     * container supports it; imports of archives with a catalog push blobs in parallel. 1 moves everything as one
+     * ordered stream. Unset, it is the system property {@value #CONCURRENCY_PROPERTY} when given (so launchers such
+     * as the command line can be tuned with {@code -D}), else {@value ExportRunner#DEFAULT_CONCURRENCY}.
      */
     public TransferClientBuilder concurrency(int blobsAtOnce) {
         if (blobsAtOnce < 1) {
@@ -112,6 +116,35 @@ public final class TransferClientBuilder {
         }
         this.concurrency = blobsAtOnce;
         return this;
+    }
+
+    /**
+     * The concurrency used when none is set: the system property {@value #CONCURRENCY_PROPERTY}, else
+     * {@value ExportRunner#DEFAULT_CONCURRENCY}.
+     *
+     * @throws IllegalArgumentException when the property is not a whole number of at least 1
+     */
+    public static int defaultConcurrency() {
+        String value = System.getProperty(CONCURRENCY_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return ExportRunner.DEFAULT_CONCURRENCY;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalidConcurrency(value, e);
+        }
+        if (n < 1) {
+            throw invalidConcurrency(value, null);
+        }
+        return n;
+    }
+
+    private static IllegalArgumentException invalidConcurrency(String value, Exception cause) {
+        return new IllegalArgumentException("System property " + CONCURRENCY_PROPERTY + "='" + value + "' is not a"
+                + " concurrency: give a whole number of at least 1 (blobs moved at once), or leave it unset for "
+                + ExportRunner.DEFAULT_CONCURRENCY, cause);
     }
 
     /** The state directory used when none is set: {@code $TRANSFER_HOME}, else {@code ~/.transfer}. */
@@ -131,6 +164,6 @@ public final class TransferClientBuilder {
         bf.add(new LocalDirectoryBlobStoreFactory());
         SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());
         return new DefaultTransferClient(store, rf, Map.copyOf(registries), bf, secrets, maxArtifactsPerRun,
-                maxConcurrentRuns, concurrency);
+                maxConcurrentRuns, concurrency != null ? concurrency : defaultConcurrency());
     }
 }

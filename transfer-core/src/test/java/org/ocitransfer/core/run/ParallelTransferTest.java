@@ -279,9 +279,29 @@ class ParallelTransferTest {
     }
 
     @Test
-    void concurrencyBelowOneIsRefused() {
+    void concurrencyBelowOneIsRefusedAndTheSystemPropertySetsTheDefault() {
         assertThatThrownBy(() -> new TransferClientBuilder().concurrency(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency must be at least 1");
+        String property = TransferClientBuilder.CONCURRENCY_PROPERTY;
+        String before = System.getProperty(property);
+        try {
+            System.clearProperty(property);
+            assertThat(TransferClientBuilder.defaultConcurrency()).isEqualTo(ExportRunner.DEFAULT_CONCURRENCY);
+            System.setProperty(property, "3");
+            assertThat(TransferClientBuilder.defaultConcurrency()).isEqualTo(3);
+            System.setProperty(property, "0");
+            assertThatThrownBy(TransferClientBuilder::defaultConcurrency).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ocitransfer.concurrency='0'").hasMessageContaining("at least 1");
+            System.setProperty(property, "many");
+            assertThatThrownBy(TransferClientBuilder::defaultConcurrency).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'many' is not a concurrency");
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
     }
 
     private static void flipByte(Path file, long position) throws IOException {
