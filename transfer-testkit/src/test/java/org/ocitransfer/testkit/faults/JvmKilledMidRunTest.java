@@ -82,7 +82,7 @@ class JvmKilledMidRunTest {
         InjectedFault stall = sourceProxy.inject(Fault.stallAt(40_000, Duration.ofSeconds(30)).onMethod("GET")
                 .onPath(FaultMatrixTest.BLOBS).minBodyBytes(200_000).always());
 
-        killMidRun(rigDir, "export", "exportkilled", stall);
+        killMidRun(rigDir, "export", "exportkilled", stall, () -> { });
 
         try (TransferRig rig = new TransferRig(rigDir, sourceProxy.url(), targetProxy.url())) {
             PipelineRun recovered = rig.client.getPipelineRun("exportkilled");
@@ -115,11 +115,12 @@ class JvmKilledMidRunTest {
             Files.createDirectories(rigDir.resolve("in"));
             Files.copy(exporter.out.resolve(TransferRig.BLOB), rigDir.resolve("in").resolve(TransferRig.BLOB));
         }
-        // fault/app arrives whole; the first upload into fault/multi hangs until the JVM is killed.
+        // Uploads into fault/multi hang until the JVM is killed; fault/app's blobs arrive whole meanwhile.
         InjectedFault stall = targetProxy.inject(Fault.stall(Duration.ofSeconds(30)).onMethod("PUT")
                 .onPath("/v2/fault/multi/blobs/uploads/.*").always());
 
-        killMidRun(rigDir, "import", "importkilled", stall);
+        killMidRun(rigDir, "import", "importkilled", stall,
+                () -> FaultMatrixTest.awaitArrived(target.registry(), "fault/app", app.blobs()));
 
         try (TransferRig rig = new TransferRig(rigDir, sourceProxy.url(), targetProxy.url());
              HttpRegistry direct = HttpRegistry.builder().uri(target.registry().url()).build()) {
@@ -127,7 +128,8 @@ class JvmKilledMidRunTest {
             assertThat(recovered.status()).isEqualTo(RunStatus.Failed);
             assertThat(recovered.response().pipelineRunErrorMessage()).contains("interrupted");
             assertThat(rig.noRunLeftGoing()).isTrue();
-            RegistryAssertions.assertTag(direct.repository("fault/app"), "v1", app.digest());
+            // Tags move only once every artifact's content arrived: the kill left none.
+            RegistryAssertions.assertNoTag(direct.repository("fault/app"), "v1");
             RegistryAssertions.assertNoTag(direct.repository("fault/multi"), "latest");
 
             stall.cancel();
@@ -135,7 +137,7 @@ class JvmKilledMidRunTest {
 
             assertThat(rerun.status()).as(rerun.response().pipelineRunErrorMessage()).isEqualTo(RunStatus.Succeeded);
             assertThat(rig.registries.pushed()).as("what the killed run pushed is reused")
-                    .doesNotContainAnyElementsOf(app.descriptors().stream().map(Descriptor::digest).toList());
+                    .doesNotContainAnyElementsOf(app.blobs().stream().map(Descriptor::digest).toList());
             try (HttpRegistry src = HttpRegistry.builder().uri(source.registry().url()).build()) {
                 RegistryAssertions.assertSameGraph(src.repository("fault/app"), "v1", direct.repository("fault/app"),
                         "v1");
@@ -145,8 +147,17 @@ class JvmKilledMidRunTest {
         }
     }
 
-    /** Starts the run in a child JVM, waits until the stall holds it, and kills the JVM with SIGKILL. */
-    private void killMidRun(Path rigDir, String kind, String run, InjectedFault stall)
+    /** What must have happened before the kill, waited for while the stall holds the child. */
+    @FunctionalInterface
+    private interface BeforeKill {
+        void await() throws InterruptedException;
+    }
+
+    /**
+     * Starts the run in a child JVM, waits until the stall holds it and {@code beforeKill} is met, and kills the JVM
+     * with SIGKILL.
+     */
+    private void killMidRun(Path rigDir, String kind, String run, InjectedFault stall, BeforeKill beforeKill)
             throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve(kind + "-child.log");
@@ -160,6 +171,7 @@ class JvmKilledMidRunTest {
                 assertThat(System.nanoTime()).as("the stall fired in time").isLessThan(deadline);
                 Thread.sleep(10);
             }
+            beforeKill.await();
             assertThat(read(log)).contains("STARTED " + run).doesNotContain("ENDED");
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs in the child
