@@ -123,6 +123,11 @@ final class BodyStream extends FilterInputStream {
             timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
         }
 
+        /** Its timer, for other deadlines of the same registry. */
+        ScheduledExecutorService timer() {
+            return timer;
+        }
+
         private void register(BodyStream s) {
             open.add(s);
         }

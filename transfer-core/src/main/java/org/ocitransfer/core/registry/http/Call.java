@@ -25,10 +25,13 @@ import java.util.function.Supplier;
  *                      credentials are never sent there)
  * @param what          what it is about, for messages ("manifest 'v1' in repository 'a/b'")
  * @param repository    the repository it concerns, or null
+ * @param stream        the streamed body (read once), or null
+ * @param carriesBlob   whether it carries a blob's bytes (a blob GET, a monolithic blob PUT): sent by the
+ *                      {@link BlobWire}
  */
 record Call(String method, URI uri, List<String> scopes, Map<String, String> headers, Supplier<BodyPublisher> body,
             long bodyLength, boolean resendable, boolean authenticate, boolean foreignRedirects, String what,
-            String repository) {
+            String repository, Supplier<InputStream> stream, boolean carriesBlob) {
 
     Call {
         scopes = List.copyOf(scopes);
@@ -36,42 +39,51 @@ record Call(String method, URI uri, List<String> scopes, Map<String, String> hea
     }
 
     static Call of(String method, URI uri, List<String> scopes, String what, String repository) {
-        return new Call(method, uri, scopes, Map.of(), null, 0, true, true, false, what, repository);
+        return new Call(method, uri, scopes, Map.of(), null, 0, true, true, false, what, repository, null, false);
     }
 
     Call header(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new Call(method, uri, scopes, h, body, bodyLength, resendable, authenticate, foreignRedirects, what,
-                repository);
+                repository, stream, carriesBlob);
     }
 
     /** With bytes held in memory: resendable. */
     Call body(byte[] bytes) {
         return new Call(method, uri, scopes, headers, () -> BodyPublishers.ofByteArray(bytes), bytes.length,
-                resendable, authenticate, foreignRedirects, what, repository);
+                resendable, authenticate, foreignRedirects, what, repository, null, carriesBlob);
     }
 
     /** With a stream of a known length, read once: never resent. */
     Call body(Supplier<InputStream> stream, long length) {
         return new Call(method, uri, scopes, headers,
                 () -> BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(stream), length), length, false,
-                authenticate, foreignRedirects, what, repository);
+                authenticate, foreignRedirects, what, repository, stream, carriesBlob);
     }
 
     /** Not resent even without a body (an upload step whose state on the registry changed). */
     Call once() {
         return new Call(method, uri, scopes, headers, body, bodyLength, false, authenticate, foreignRedirects, what,
-                repository);
+                repository, stream, carriesBlob);
     }
 
     Call unauthenticated() {
         return new Call(method, uri, scopes, headers, body, bodyLength, resendable, false, foreignRedirects, what,
-                repository);
+                repository, stream, carriesBlob);
     }
 
     Call allowForeignRedirects() {
         return new Call(method, uri, scopes, headers, body, bodyLength, resendable, authenticate, true, what,
-                repository);
+                repository, stream, carriesBlob);
+    }
+
+    /** Carries a blob's bytes: a GET of a blob, or a PUT with a streamed body (never PATCH: see {@link BlobWire}). */
+    Call carryingBlob() {
+        if (!"GET".equals(method) && !"PUT".equals(method)) {
+            throw new IllegalStateException("Only a GET or a PUT carries a blob's bytes, not " + method);
+        }
+        return new Call(method, uri, scopes, headers, body, bodyLength, resendable, authenticate, foreignRedirects,
+                what, repository, stream, true);
     }
 }

@@ -80,7 +80,8 @@ public final class HttpRegistry implements Registry {
             client.sslContext(b.sslContext);
         }
         Authenticator auth = new Authenticator(base, b.credentials);
-        this.transport = new Transport(base, client.build(), auth, b.retry, b.timeouts, b.maxConnections);
+        this.transport = new Transport(base, client.build(), b.sslContext, auth, b.retry, b.timeouts,
+                b.maxConnections);
         auth.useSender(transport::send);
         this.chunkedUploadThreshold = b.chunkedUploadThreshold;
         this.chunkSize = b.chunkSize;

@@ -164,7 +164,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
         long last = offset + length - 1;
         Call call = Call.of("GET", blobUri(blob.digest()), pull, "bytes " + offset + "-" + last + " of blob "
                 + blob.digest() + " in repository '" + name + "'", name)
-                .header("Range", "bytes=" + offset + "-" + last).allowForeignRedirects();
+                .header("Range", "bytes=" + offset + "-" + last).allowForeignRedirects().carryingBlob();
         Response r = t.send(call);
         try {
             if (r.status() == 206) {
@@ -464,7 +464,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     private void monolithic(Session session, Descriptor expected, ContentSource content, String what) {
         try (VerifyingInputStream in = open(expected, content)) {
             complete(Call.of("PUT", withDigest(session.location, expected.digest()), push, what, name)
-                    .header("Content-Type", OCTETS).body(() -> in, expected.size()));
+                    .header("Content-Type", OCTETS).body(() -> in, expected.size()).carryingBlob());
         } catch (IOException e) {
             throw RegistryException.fromIo("read the content of " + what, t.location, e);
         }
@@ -565,8 +565,9 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
             return Call.of(method, manifestUri(d.digest()), pull, "manifest " + d.digest() + " in repository '"
                     + name + "'", name).header("Accept", accept(d));
         }
-        return Call.of(method, blobUri(d.digest()), pull, "blob " + d.digest() + " in repository '" + name + "'",
-                name).allowForeignRedirects();
+        Call call = Call.of(method, blobUri(d.digest()), pull, "blob " + d.digest() + " in repository '" + name
+                + "'", name).allowForeignRedirects();
+        return "GET".equals(method) ? call.carryingBlob() : call;
     }
 
     private static String accept(Descriptor d) {

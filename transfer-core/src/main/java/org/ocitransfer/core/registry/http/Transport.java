@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@link Call}s to one registry over one shared {@link HttpClient}. It adds authentication (through the
+ * Sends {@link Call}s to one registry over one shared {@link HttpClient}, and those that carry a blob's bytes over
+ * the {@link BlobWire}. It adds authentication (through the
  * {@link Authenticator}), follows redirects of GET and HEAD within the registry (a blob download may also go to
  * the storage host the registry names, without credentials, never from https to http), retries transient failures
  * of resendable exchanges under the {@link RetryPolicy}, and holds at most {@code maxConnections} exchanges open
@@ -55,9 +57,10 @@ final class Transport implements AutoCloseable {
     private final RetryPolicy retry;
     private final Timeouts timeouts;
     private final BodyStream.Watchdog watchdog;
+    private final BlobWire wire;
 
-    Transport(URI base, HttpClient client, Authenticator auth, RetryPolicy retry, Timeouts timeouts,
-              int maxConnections) {
+    Transport(URI base, HttpClient client, SSLContext sslContext, Authenticator auth, RetryPolicy retry,
+              Timeouts timeouts, int maxConnections) {
         this.base = base;
         this.location = base.getScheme() + "://" + base.getRawAuthority();
         this.client = client;
@@ -66,6 +69,7 @@ final class Transport implements AutoCloseable {
         this.timeouts = timeouts;
         this.permits = new Semaphore(maxConnections, true);
         this.watchdog = new BodyStream.Watchdog(timeouts.read());
+        this.wire = new BlobWire(sslContext, timeouts, watchdog.timer());
     }
 
     /** The address of a path on the registry ({@code /v2/...}). */
@@ -91,12 +95,16 @@ final class Transport implements AutoCloseable {
         while (true) {
             attempt++;
             String authorization = call.authenticate() && sameOrigin ? auth.authorization(call.scopes()) : null;
-            HttpRequest request = build(call, target, authorization);
             acquire(call);
             long started = System.nanoTime();
-            HttpResponse<InputStream> raw;
+            BlobWire.Exchange raw;
             try {
-                raw = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                raw = call.carriesBlob() ? wire.send(call, target, authorization, limit(call))
+                        : exchange(client.send(build(call, target, authorization),
+                        HttpResponse.BodyHandlers.ofInputStream()));
+            } catch (RuntimeException e) {
+                permits.release();
+                throw e;
             } catch (IOException e) {
                 permits.release();
                 ContentVerificationException bad = VerifyingInputStream.verificationFailure(e);
@@ -120,7 +128,7 @@ final class Transport implements AutoCloseable {
                 throw new RegistryException(Reason.OTHER, "Interrupted while sending " + call.method() + " "
                         + call.what() + " to " + location);
             }
-            int status = raw.statusCode();
+            int status = raw.status();
             LOG.debug("{} {}{} -> {} ({} ms)", call.method(), sameOrigin(base, target) ? "" : target.getHost(),
                     path(target), status, (System.nanoTime() - started) / 1_000_000);
             Response response = new Response(status, raw.headers(), target,
@@ -168,9 +176,18 @@ final class Transport implements AutoCloseable {
         }
     }
 
+    private static BlobWire.Exchange exchange(HttpResponse<InputStream> r) {
+        return new BlobWire.Exchange(r.statusCode(), r.headers(), r.body());
+    }
+
+    /** How long the exchange may take until its response headers arrive. */
+    private Duration limit(Call call) {
+        return call.body() == null ? timeouts.request() : timeouts.forBody(call.bodyLength());
+    }
+
     private HttpRequest build(Call call, URI target, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(target)
-                .timeout(call.body() == null ? timeouts.request() : timeouts.forBody(call.bodyLength()))
+                .timeout(limit(call))
                 .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().get());
         for (Map.Entry<String, String> h : call.headers().entrySet()) {
             b.header(h.getKey(), h.getValue());
