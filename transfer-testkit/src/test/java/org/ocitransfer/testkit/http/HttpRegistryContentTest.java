@@ -236,7 +236,10 @@ class HttpRegistryContentTest {
         byte[] manifest = gen.image(10).rootBytes();
         Descriptor wrongManifest = Descriptor.of(MediaTypes.OCI_MANIFEST, gen.image(10).rootBytes());
 
+        // The default client streams a blob in one PUT (over its blob wire); this one uploads it in chunks.
+        HttpRegistry oneStream = HttpRegistry.builder().uri(absolute.registry().url()).build();
         for (Runnable push : List.<Runnable>of(
+                () -> oneStream.repository("corrupt").push(claimed.descriptor(), actual.source()),
                 () -> repo.push(claimed.descriptor(), actual.source()),
                 () -> repo.push(small.descriptor(), ContentSource.of(new byte[100])),
                 () -> repo.push(wrongManifest, ContentSource.of(manifest)))) {
@@ -246,6 +249,7 @@ class HttpRegistryContentTest {
                         wrongManifest.digest());
             });
         }
+        oneStream.close();
         assertThat(repo.exists(claimed.descriptor())).isFalse();
         assertThat(repo.exists(actual.descriptor())).isFalse();
         assertThat(repo.exists(small.descriptor())).isFalse();

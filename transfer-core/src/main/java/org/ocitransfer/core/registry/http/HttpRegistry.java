@@ -212,7 +212,7 @@ public final class HttpRegistry implements Registry {
         private RetryPolicy retry = RetryPolicy.defaults();
         private int maxConnections = 8;
         private SSLContext sslContext;
-        private long chunkedUploadThreshold = 128L * 1024 * 1024;
+        private long chunkedUploadThreshold = Long.MAX_VALUE;
         private long chunkSize = 16L * 1024 * 1024;
         private int pageSize = 1000;
 
@@ -261,7 +261,11 @@ public final class HttpRegistry implements Registry {
             return this;
         }
 
-        /** Blobs of at least this many bytes are uploaded in chunks (PATCH); smaller ones in one PUT. 128 MiB. */
+        /**
+         * Blobs of at least this many bytes are uploaded in chunks (PATCH, {@link #chunkSize}); smaller ones in one
+         * streamed PUT. Default: never chunked, every blob in one PUT (as oras does), which streams with the least CPU
+         * per byte; set it for a registry behind a proxy that limits the size of a request body.
+         */
         public Builder chunkedUploadThreshold(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("chunkedUploadThreshold must be positive, got " + bytes);
