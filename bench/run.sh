@@ -101,6 +101,9 @@ EOF
   die "registry $name did not answer on port $port (see $dir/registry.log)"
 }
 
+# reg_cpu NAME -> CPU seconds (user + system) the registry NAME has used so far, from /proc
+reg_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$(cat "$WORK/$1/pid")/stat"; }
+
 stop_registry() {
   kill_pid "$(cat "$WORK/$1/pid")"
   rm -rf "${WORK:?}/$1"
@@ -167,6 +170,35 @@ write_limit() { # PORT BLOBS_FILE OUT
   done <"$list"
 }
 
+# every unique non-manifest blob PUT (POST, then one monolithic PUT) into an empty registry, one at a time, from files
+# saved beforehand: the import limit of one stream; prints total seconds, then the largest blob's seconds
+put_limit() { # SRC_PORT BLOBS_FILE DIR DST_PORT
+  local src=$1 list=$2 dir=$3 dst=$4 repo digest size kind location t0 t1 b0 b1 largest=0 largest_s=0 total
+  mkdir -p "$dir"
+  while read -r repo digest size kind; do
+    [ "$kind" = blobs ] || continue
+    curl -fsS "http://127.0.0.1:$src/v2/$repo/blobs/$digest" -o "$dir/${digest#sha256:}" || die "GET $digest failed"
+  done <"$list"
+  sync
+  t0=$(now)
+  while read -r repo digest size kind; do
+    [ "$kind" = blobs ] || continue
+    b0=$(now)
+    location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$dst/v2/$repo/blobs/uploads/" | tr -d '\r' \
+      | awk -F': ' 'tolower($1)=="location" {print $2}')
+    case $location in http*) ;; *) location="http://127.0.0.1:$dst$location" ;; esac
+    case $location in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
+    curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T "$dir/${digest#sha256:}" \
+      "$location" || die "PUT $digest failed"
+    b1=$(now)
+    if [ "$size" -gt "$largest" ]; then largest=$size; largest_s=$(elapsed "$b0" "$b1"); fi
+  done <"$list"
+  t1=$(now)
+  total=$(elapsed "$t0" "$t1")
+  rm -rf "$dir"
+  echo "$total $largest_s $largest"
+}
+
 # check that every artifact arrived in a target registry with the source's digest
 verify_target() { # SRC_PORT DST_PORT ARTIFACTS
   local src=$1 dst=$2 list=$3 ref all repo tag a b accept
@@ -204,6 +236,13 @@ t0=$(now); cat "$WORK/limit.bin" | sha256sum >/dev/null; t1=$(now)
 HASH_S=$(elapsed "$t0" "$t1")
 rm -f "$WORK/limit.bin"
 say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s"
+say "== import limit: every unique blob PUT into an empty registry with curl, one at a time"
+PUTD=$(start_registry putdst)
+read -r PUT_S LARGEST_S LARGEST_BYTES < <(put_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/putblobs" "$PUTD")
+PUT_BYTES=$(awk '$4=="blobs" {s+=$3} END {print s}' "$WORK/set/blobs.txt")
+PUT_CPU=$(reg_cpu putdst)
+stop_registry putdst
+say "   PUT $PUT_S s (largest blob, $LARGEST_BYTES bytes: $LARGEST_S s)"
 
 # ------------------------------------------------------------------------------------------------------ warm-up
 # The launcher records a class-data-sharing archive on its first `pipeline-run create` (a one-time cost, like the
@@ -240,6 +279,7 @@ import_pipeline benchimp "$DST" "file://$WORK/container"
 OURS_IMPORT_S=$(ours importset "$HEAP" default -p benchimp -t import -b set.tar) \
   || { cat "$WORK/importset.err" >&2; die "our import failed"; }
 OURS_IMPORT_RSS=$(peak_rss "$WORK/importset.time")
+DST_CPU=$(reg_cpu dst)
 verify_target "$SRC" "$DST" "$ARTS"
 stop_registry dst
 say "   $OURS_IMPORT_S s"
@@ -248,6 +288,7 @@ say "== skopeo import into an empty registry"
 DSTS=$(start_registry dsts)
 t0=$(now); skopeo_import "$WORK/skopeo" "$ARTS" "$DSTS"; t1=$(now)
 SKOPEO_IMPORT_S=$(elapsed "$t0" "$t1")
+DSTS_CPU=$(reg_cpu dsts)
 verify_target "$SRC" "$DSTS" "$ARTS"
 stop_registry dsts
 rm -rf "$WORK/skopeo"
@@ -379,6 +420,8 @@ run); skopeo: one copy per artifact, --preserve-digests
 limits (same bytes)
   registry GET into one file  $(printf '%7.2f s %7s MiB/s' "$LIMIT_S" "$(rate "$UNIQUE" "$LIMIT_S")")   (the write limit)
   cat | sha256sum             $(printf '%7.2f s %7s MiB/s' "$HASH_S" "$(rate "$UNIQUE" "$HASH_S")")
+  registry PUT, one at a time $(printf '%7.2f s %7s MiB/s' "$PUT_S" "$(rate "$PUT_BYTES" "$PUT_S")")   (curl; the import limit of one stream; $PUT_BYTES bytes, manifests excluded; the registry's CPU: $PUT_CPU s)
+  of which the largest blob   $(printf '%7.2f s %7s MiB/s' "$LARGEST_S" "$(rate "$LARGEST_BYTES" "$LARGEST_S")")   ($LARGEST_BYTES bytes: one blob is one upload, so no import is faster)
 
 export
   ours                        $(printf '%7.2f s %7s MiB/s' "$OURS_EXPORT_S" "$(rate "$UNIQUE" "$OURS_EXPORT_S")")   peak RSS $OURS_EXPORT_RSS MiB
@@ -390,6 +433,9 @@ import
   ours                        $(printf '%7.2f s %7s MiB/s' "$OURS_IMPORT_S" "$(rate "$UNIQUE" "$OURS_IMPORT_S")")   peak RSS $OURS_IMPORT_RSS MiB
   skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s' "$SKOPEO_IMPORT_S" "$(rate "$UNIQUE" "$SKOPEO_IMPORT_S")")
   ours / skopeo               $(ratio "$SKOPEO_IMPORT_S" "$OURS_IMPORT_S")x   (target >= 3)
+  ours / one-stream PUT limit $(ratio "$PUT_S" "$OURS_IMPORT_S")x
+  the target registry's CPU   ours ${DST_CPU} s, skopeo ${DSTS_CPU} s   (user + system, /proc; the machine has $(nproc) cores)
+  our JVM's CPU               $(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f s", u + s}' "$WORK/importset.time")
 
 archive size
   ours                        $ARCHIVE_BYTES bytes = $(python3 -c "print(f'{$ARCHIVE_BYTES / $UNIQUE:.4f}')")x unique   (target <= 1.01)   catalogDigest $CATALOG
