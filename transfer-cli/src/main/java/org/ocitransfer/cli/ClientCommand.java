@@ -3,6 +3,7 @@ package org.ocitransfer.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.state.Json;
@@ -49,5 +50,14 @@ abstract class ClientCommand implements Callable<Integer> {
     /** Prints a resource (or a list of them) as JSON. */
     void printJson(Object value) {
         out().println(Json.pretty(value));
+    }
+
+    /** Prints {@code value} as JSON with {@code --output json}, else as {@code table} writes it. */
+    void print(Object value, Consumer<PrintStream> table) {
+        if (json()) {
+            printJson(value);
+        } else {
+            table.accept(out());
+        }
     }
 }

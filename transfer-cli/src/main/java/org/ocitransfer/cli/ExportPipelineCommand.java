@@ -49,11 +49,7 @@ final class ExportPipelineCommand {
             ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(name, registry,
                     Arguments.container(containerUri, secretUri, accessMode),
                     Arguments.options(options, PipelineKind.EXPORT)));
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                Views.exportPipeline(out(), pipeline);
-            }
+            print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }
     }
@@ -67,11 +63,7 @@ final class ExportPipelineCommand {
         @Override
         int run(TransferClient client) {
             ExportPipeline pipeline = client.getExportPipeline(name);
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                Views.exportPipeline(out(), pipeline);
-            }
+            print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }
     }
@@ -82,11 +74,7 @@ final class ExportPipelineCommand {
         @Override
         int run(TransferClient client) {
             List<ExportPipeline> pipelines = client.listExportPipelines();
-            if (json()) {
-                printJson(pipelines);
-            } else {
-                Views.exportPipelines(out(), pipelines);
-            }
+            print(pipelines, out -> Views.exportPipelines(out, pipelines));
             return ExitCodes.OK;
         }
     }
@@ -102,11 +90,7 @@ final class ExportPipelineCommand {
         int run(TransferClient client) {
             ExportPipeline pipeline = client.getExportPipeline(name);
             client.deleteExportPipeline(name);
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                out().println("Deleted export pipeline " + name + ".");
-            }
+            print(pipeline, out -> out.println("Deleted export pipeline " + name + "."));
             return ExitCodes.OK;
         }
     }

@@ -57,11 +57,7 @@ final class ImportPipelineCommand {
                     Arguments.container(containerUri, secretUri, accessMode),
                     sourceTrigger ? TriggerStatus.Enabled : TriggerStatus.Disabled,
                     Arguments.options(options, PipelineKind.IMPORT), null));
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                Views.importPipeline(out(), pipeline);
-            }
+            print(pipeline, out -> Views.importPipeline(out, pipeline));
             return ExitCodes.OK;
         }
     }
@@ -75,11 +71,7 @@ final class ImportPipelineCommand {
         @Override
         int run(TransferClient client) {
             ImportPipeline pipeline = client.getImportPipeline(name);
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                Views.importPipeline(out(), pipeline);
-            }
+            print(pipeline, out -> Views.importPipeline(out, pipeline));
             return ExitCodes.OK;
         }
     }
@@ -90,11 +82,7 @@ final class ImportPipelineCommand {
         @Override
         int run(TransferClient client) {
             List<ImportPipeline> pipelines = client.listImportPipelines();
-            if (json()) {
-                printJson(pipelines);
-            } else {
-                Views.importPipelines(out(), pipelines);
-            }
+            print(pipelines, out -> Views.importPipelines(out, pipelines));
             return ExitCodes.OK;
         }
     }
@@ -110,11 +98,7 @@ final class ImportPipelineCommand {
         int run(TransferClient client) {
             ImportPipeline pipeline = client.getImportPipeline(name);
             client.deleteImportPipeline(name);
-            if (json()) {
-                printJson(pipeline);
-            } else {
-                out().println("Deleted import pipeline " + name + ".");
-            }
+            print(pipeline, out -> out.println("Deleted import pipeline " + name + "."));
             return ExitCodes.OK;
         }
     }

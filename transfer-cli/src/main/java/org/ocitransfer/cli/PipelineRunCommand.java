@@ -132,11 +132,7 @@ final class PipelineRunCommand {
                 }
             }
             progress.finish();
-            if (json()) {
-                printJson(run);
-            } else {
-                Views.run(out(), run);
-            }
+            print(run, out -> Views.run(out, run));
             return outcome(run);
         }
 
@@ -185,11 +181,7 @@ final class PipelineRunCommand {
         @Override
         int run(TransferClient client) {
             PipelineRun run = client.getPipelineRun(name);
-            if (json()) {
-                printJson(run);
-            } else {
-                Views.run(out(), run);
-            }
+            print(run, out -> Views.run(out, run));
             return ExitCodes.OK;
         }
     }
@@ -205,15 +197,9 @@ final class PipelineRunCommand {
             if (top != null && top < 1) {
                 throw new IllegalArgumentException("--top must be at least 1, got " + top);
             }
-            List<PipelineRun> runs = client.listPipelineRuns();
-            if (top != null && runs.size() > top) {
-                runs = runs.subList(0, top);
-            }
-            if (json()) {
-                printJson(runs);
-            } else {
-                Views.runs(out(), runs);
-            }
+            List<PipelineRun> all = client.listPipelineRuns();
+            List<PipelineRun> runs = top != null && all.size() > top ? all.subList(0, top) : all;
+            print(runs, out -> Views.runs(out, runs));
             return ExitCodes.OK;
         }
     }
@@ -229,11 +215,7 @@ final class PipelineRunCommand {
         int run(TransferClient client) {
             PipelineRun run = client.getPipelineRun(name);
             client.deletePipelineRun(name);
-            if (json()) {
-                printJson(run);
-            } else {
-                out().println("Deleted pipeline run " + name + ".");
-            }
+            print(run, out -> out.println("Deleted pipeline run " + name + "."));
             return ExitCodes.OK;
         }
     }
