@@ -125,6 +125,8 @@ class FaultMatrixTest {
                         Fault.stallAt(40_000, Duration.ofSeconds(3)).onMethod("GET").onPath(BLOBS)),
                 named("stall past the request time limit before a manifest answers",
                         Fault.stall(Duration.ofSeconds(3)).onMethod("GET").onPath(MANIFESTS)),
+                named("stall past the request time limit before a blob answers",
+                        Fault.stall(Duration.ofSeconds(3)).onMethod("GET").onPath(BLOBS)),
                 named("503 storm", Fault.serviceUnavailable().times(3)),
                 named("429 with Retry-After: 1", Fault.tooManyRequests(1).times(2)));
     }
@@ -149,6 +151,8 @@ class FaultMatrixTest {
                         Fault.resetBeforeResponse().onMethod("HEAD").times(2)),
                 named("stall past the request time limit before a manifest push answers",
                         Fault.stall(Duration.ofSeconds(3)).onMethod("PUT").onPath(MANIFESTS)),
+                named("stall past the request time limit before a blob upload answers",
+                        Fault.stall(Duration.ofSeconds(3)).onMethod("PUT").onPath(UPLOADS)),
                 named("503 storm on upload starts", Fault.serviceUnavailable().onMethod("POST").times(3)),
                 named("429 with Retry-After: 1 on manifest pushes",
                         Fault.tooManyRequests(1).onMethod("PUT").onPath(MANIFESTS).times(2)));

@@ -86,6 +86,33 @@ class HttpRegistryStreamingTest {
     }
 
     @Test
+    void aBlobWhoseAnswerDoesNotComeWithinTheRequestLimitIsRetriedThenFailsNamingTheLimit() {
+        CountDownLatch release = new CountDownLatch(1);
+        Descriptor d = Descriptor.of(MediaTypes.OCI_LAYER, new byte[1000]);
+        server.on("GET", "/v2/app/blobs/.*", (ex, req) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS); // no answer at all, then the client is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(5));
+        RetryPolicy twice = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50));
+        try (HttpRegistry registry = HttpRegistry.builder().uri(server.url()).timeouts(timeouts).retry(twice)
+                .build()) {
+            assertThatThrownBy(() -> registry.repository("app").fetch(d))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.TRANSIENT);
+                        assertThat(e.getMessage()).contains("blob " + d.digest()).contains("attempt 2 of 2")
+                                .contains("no response within 300 ms");
+                    });
+            assertThat(server.seen("GET", "/v2/app/blobs/.*")).hasSize(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void anOpenBodyHoldsItsConnectionSlotUntilClosed() throws Exception {
         byte[] blob = "a blob".getBytes();
         Descriptor d = Descriptor.of(MediaTypes.OCI_LAYER, blob);
