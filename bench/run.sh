@@ -122,7 +122,7 @@ ours() {
   shift 3
   opts="-Xmx$heap"
   [ "$concurrency" = default ] || opts="$opts -Docitransfer.concurrency=$concurrency"
-  t0=$(now)
+  sync; t0=$(now)
   if ! JAVA_OPTS="$opts" /usr/bin/time -v -o "$WORK/$tag.time" "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" \
       pipeline-run create -n "${OURS_RUN:-$tag}" -q -o json "$@" >"$WORK/$tag.out" 2>"$WORK/$tag.err"; then
     return 1
@@ -229,10 +229,10 @@ sync
 
 # ------------------------------------------------------------------------------------------------ disk limits
 say "== disk limit: the registry's GET of every unique blob into one file; cat + sha256sum of it"
-t0=$(now); write_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/limit.bin"; t1=$(now)
+sync; t0=$(now); write_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/limit.bin"; t1=$(now)
 LIMIT_S=$(elapsed "$t0" "$t1")
 [ "$(stat -c %s "$WORK/limit.bin")" = "$UNIQUE" ] || die "the write-limit file is not $UNIQUE bytes"
-t0=$(now); cat "$WORK/limit.bin" | sha256sum >/dev/null; t1=$(now)
+sync; t0=$(now); cat "$WORK/limit.bin" | sha256sum >/dev/null; t1=$(now)
 HASH_S=$(elapsed "$t0" "$t1")
 rm -f "$WORK/limit.bin"
 say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s"
@@ -267,7 +267,7 @@ CATALOG=$(catalog_of "$WORK/exportset.out")
 say "   $OURS_EXPORT_S s"
 
 say "== skopeo export (one oci-archive per artifact)"
-t0=$(now); skopeo_export "$SRC" "$ARTS" "$WORK/skopeo"; t1=$(now)
+sync; t0=$(now); skopeo_export "$SRC" "$ARTS" "$WORK/skopeo"; t1=$(now)
 SKOPEO_EXPORT_S=$(elapsed "$t0" "$t1")
 SKOPEO_BYTES=$(du -cb "$WORK"/skopeo/*.tar | awk 'END {print $1}')
 say "   $SKOPEO_EXPORT_S s"
@@ -286,7 +286,7 @@ say "   $OURS_IMPORT_S s"
 
 say "== skopeo import into an empty registry"
 DSTS=$(start_registry dsts)
-t0=$(now); skopeo_import "$WORK/skopeo" "$ARTS" "$DSTS"; t1=$(now)
+sync; t0=$(now); skopeo_import "$WORK/skopeo" "$ARTS" "$DSTS"; t1=$(now)
 SKOPEO_IMPORT_S=$(elapsed "$t0" "$t1")
 DSTS_CPU=$(reg_cpu dsts)
 verify_target "$SRC" "$DSTS" "$ARTS"
@@ -415,7 +415,8 @@ cat <<EOF
 dataset: $(wc -l <"$ARTS") artifacts (22 images + 1 index), $UNIQUE bytes unique ($UNIQUE_MIB MiB); rates are unique MiB/s
 ours: ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default); times are wall
 time of the whole command (JVM start-up included, from the launcher's class-data archive made by a warm-up
-run); skopeo: one copy per artifact, --preserve-digests
+run); skopeo: one copy per artifact, --preserve-digests; every timed step starts after a sync (no dirty pages
+of an earlier step still being written back)
 
 limits (same bytes)
   registry GET into one file  $(printf '%7.2f s %7s MiB/s' "$LIMIT_S" "$(rate "$UNIQUE" "$LIMIT_S")")   (the write limit)
