@@ -42,8 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RegionBlockUpload implements RegionUpload {
 
-    /** Blocks of a region upload are this large unless the blob needs larger ones to fit 50,000 blocks. */
-    static final int DEFAULT_BLOCK_SIZE = 2 << 20;
+    /**
+     * Blocks of a region upload are this large unless the blob needs larger ones to fit 50,000 blocks. Each region
+     * being written holds one block in memory (8 regions at once: 32 MiB); measured on Azurite, 4 MiB blocks staged
+     * the issue's dataset in 11.9 s where 2 MiB blocks took 14.5-15.9 s.
+     */
+    static final int DEFAULT_BLOCK_SIZE = 4 << 20;
     /** The most regions a blob may have: half the block limit, so every region can take at least one block. */
     static final int MAX_REGIONS = BlockBlobUpload.MAX_BLOCKS / 2;
 

@@ -124,13 +124,15 @@ class RegionBlockUploadTest {
         } finally {
             pool.shutdownNow();
         }
-        // 3 + 1 + 1 + 2 + 1 blocks, ids of one length, committed in blob order.
+        // Blocks of 4 MiB (RegionBlockUpload.DEFAULT_BLOCK_SIZE): 2 + 1 + 1 + 1 + 1, ids of one length, committed in
+        // blob order.
         var blocks = AZURITE.azurite().containerClient(container).getBlobClient("bundle.tar").getBlockBlobClient()
                 .listBlocks(BlockListType.COMMITTED).getCommittedBlocks();
-        assertThat(blocks).hasSize(8);
+        assertThat(RegionBlockUpload.DEFAULT_BLOCK_SIZE).isEqualTo(4 * MIB);
+        assertThat(blocks).hasSize(6);
         assertThat(blocks).extracting(b -> b.getName().length()).containsOnly(blocks.get(0).getName().length());
         assertThat(blocks).extracting(b -> b.getSizeLong())
-                .containsExactly(2L * MIB, 2L * MIB, 1L * MIB + 1, 100L, 2L * MIB, 2L * MIB, 1L * MIB - 7, 1L);
+                .containsExactly(4L * MIB, 1L * MIB + 1, 100L, 2L * MIB, 3L * MIB - 7, 1L);
     }
 
     @Test
