@@ -32,7 +32,6 @@ import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.state.AzureBlobRecordStore;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.ContentSource;
-import org.ocitransfer.core.trigger.CountingRecordStore;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.Registry;

@@ -1,4 +1,3 @@
-// A real record store with a tally of triggered run starts, by run name (shared with transfer-azure's tests).
 package org.ocitransfer.core.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,17 +17,17 @@ import org.ocitransfer.core.state.RecordStore;
  * Running (how the source trigger starts a run) is counted by run name, so tests can see how many times each blob
  * was imported, across every client sharing the tally.
  */
-public final class CountingRecordStore implements RecordStore {
+final class CountingRecordStore implements RecordStore {
 
     private final RecordStore delegate;
     private final Map<String, AtomicInteger> starts;
 
-    public CountingRecordStore(RecordStore delegate, Map<String, AtomicInteger> starts) {
+    CountingRecordStore(RecordStore delegate, Map<String, AtomicInteger> starts) {
         this.delegate = delegate;
         this.starts = starts;
     }
 
-    public static Map<String, AtomicInteger> newTally() {
+    static Map<String, AtomicInteger> newTally() {
         return new ConcurrentHashMap<>();
     }
 
