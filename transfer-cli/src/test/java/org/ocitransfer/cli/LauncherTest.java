@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,45 @@ class LauncherTest {
                 "-t", "export", "-b", "x.tar", "-a", "samples/absent:1.0");
         assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(ExitCodes.FAILED);
         assertThat(failed.err()).contains("Run launchrun failed:", "samples/absent:1.0");
+    }
+
+    @Test
+    void aRunLeavesAClassDataArchiveThatIsMadeAgainWhenTheJarIsRebuilt() throws Exception {
+        Path state = dir.resolve("cds-state");
+        Path jar = clone.resolve("transfer-cli/target/transfer.jar");
+        Path archive = clone.resolve("transfer-cli/target/transfer.jsa");
+        String transfer = clone.resolve("transfer").toString();
+        String layout = "oci-layout:" + Samples.copyLayout(dir.resolve("cds-layout"));
+        String container = dir.resolve("cds-container").toUri().toString();
+        Run created = run(Map.of(), transfer, "--state-dir", state.toString(), "export-pipeline", "create",
+                "-n", "cdsexport", "-r", layout, "-c", container);
+        assertThat(created.exitCode()).as(created.describe()).isZero();
+
+        // A run that moves content records the archive (unless one was there already); stdout stays the result.
+        Run export = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "create",
+                "-n", "cdsrun1", "-p", "cdsexport", "-t", "export", "-b", "a.tar", "-a", "samples/hello:1.0",
+                "-q", "-o", "json");
+        assertThat(export.exitCode()).as(export.describe()).isZero();
+        assertThat(Json.mapper().readTree(export.out()).path("response").path("status").asText()).isEqualTo(
+                "Succeeded");
+        Run list = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "list", "-o", "json");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(archive).isRegularFile(); // the next launch took what the run wrote
+
+        // Maven rebuilds the jar behind the launcher's back: the archive no longer matches, so it goes...
+        long now = System.currentTimeMillis();
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(now - 10_000));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(now - 5_000));
+        Run afterRebuild = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "list");
+        assertThat(afterRebuild.exitCode()).as(afterRebuild.describe()).isZero();
+        assertThat(archive).doesNotExist();
+        // ...and the next run that moves content makes it again, for the jar as it is now.
+        Run again = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "create",
+                "-n", "cdsrun2", "-p", "cdsexport", "-t", "export", "-b", "b.tar", "-a", "samples/hello:1.0", "-q");
+        assertThat(again.exitCode()).as(again.describe()).isZero();
+        run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "list");
+        assertThat(archive).isRegularFile();
+        assertThat(Files.getLastModifiedTime(archive)).isGreaterThanOrEqualTo(Files.getLastModifiedTime(jar));
     }
 
     private static boolean isBuildOutput(Path relative) {
