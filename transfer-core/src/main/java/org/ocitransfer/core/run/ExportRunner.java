@@ -333,10 +333,13 @@ public final class ExportRunner {
             throws RegionFailure {
         String[] current = new String[1];
         SourceWatch watch = new SourceWatch(ArchiveWriter.openRegion(plan, region, source.opener(current)));
-        try (InputStream in = new CountingInputStream(watch, progress)) {
+        ProgressBatch counted = new ProgressBatch(progress);
+        try (InputStream in = new MeteredInputStream(watch, counted)) {
             upload.write(region.index(), in);
         } catch (IOException | RuntimeException e) {
             throw new RegionFailure(current[0], watch.failure != null, watch.failure != null ? watch.failure : e);
+        } finally {
+            counted.flush();
         }
     }
 

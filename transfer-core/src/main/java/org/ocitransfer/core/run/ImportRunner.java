@@ -1,6 +1,5 @@
 package org.ocitransfer.core.run;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -382,34 +381,13 @@ public final class ImportRunner {
 
         @Override
         public InputStream open() throws IOException {
-            return new FilterInputStream(source.open()) {
-                private long position;
-
-                @Override
-                public int read() throws IOException {
-                    int b = in.read();
-                    if (b >= 0) {
-                        advance(1);
-                    }
-                    return b;
+            long[] position = {0}; // of this opening: a retried push reads from 0 again
+            return new MeteredInputStream(source.open(), n -> {
+                position[0] += n;
+                if (position[0] > reported + (1 << 20) || position[0] == size) {
+                    report(position[0]);
                 }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = in.read(b, off, len);
-                    if (n > 0) {
-                        advance(n);
-                    }
-                    return n;
-                }
-
-                private void advance(long n) {
-                    position += n;
-                    if (position > reported + (1 << 20) || position == size) {
-                        report(position);
-                    }
-                }
-            };
+            });
         }
 
         private synchronized void report(long position) {
