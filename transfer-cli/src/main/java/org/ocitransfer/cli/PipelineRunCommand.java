@@ -11,7 +11,6 @@ import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.ResourceNotFoundException;
-import org.ocitransfer.api.RunOperation;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
@@ -113,8 +112,8 @@ final class PipelineRunCommand {
             }
             ProgressPrinter progress = new ProgressPrinter(err(), root().io().terminal(), quiet,
                     PLAIN_PROGRESS_INTERVAL);
-            RunOperation operation = client.beginCreateOrUpdatePipelineRun(name, request, tag, progress);
-            // Ctrl-C or SIGTERM: closing the client marks the run Failed instead of leaving it Running.
+            // Ctrl-C or SIGTERM: closing the client marks the run Failed instead of leaving it Running. The hook is in
+            // place before the run starts: a signal that comes as soon as the record says Running is handled too.
             Thread stop = new Thread(() -> {
                 client.close();
                 err().println();
@@ -123,7 +122,7 @@ final class PipelineRunCommand {
             Runtime.getRuntime().addShutdownHook(stop);
             PipelineRun run;
             try {
-                run = operation.await();
+                run = client.beginCreateOrUpdatePipelineRun(name, request, tag, progress).await();
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(stop);
