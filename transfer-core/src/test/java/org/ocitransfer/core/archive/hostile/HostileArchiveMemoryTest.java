@@ -43,6 +43,8 @@ class HostileArchiveMemoryTest {
         }
         assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
         assertThat(output).doesNotContain("OutOfMemoryError").contains("DONE");
+        System.out.println("Peak RSS of the -Xmx64m import child: " + output.lines()
+                .filter(l -> l.startsWith("PEAK ")).findFirst().orElse("not printed"));
 
         Map<String, String[]> results = new LinkedHashMap<>();
         output.lines().filter(l -> l.startsWith("RESULT\t")).map(l -> l.split("\t"))
@@ -57,6 +59,15 @@ class HostileArchiveMemoryTest {
             assertThat(results.get(c.name())[4]).as(c.name()).contains(c.expected())
                     .containsPattern("file://\\S+/big\\d+\\.tar");
         }
+        for (String imports : List.of(HostileImportMain.FAN_OUT, HostileImportMain.CATALOG_AT_LIMIT)) {
+            assertThat(results.get(imports)).as("output:%n%s", output).isNotNull();
+            assertThat(results.get(imports)[2]).as(String.join(" ", results.get(imports))).isEqualTo("Succeeded");
+        }
+        String[] absent = results.get(HostileImportMain.CATALOG_AT_LIMIT_INCONSISTENT);
+        assertThat(absent).as("output:%n%s", output).isNotNull();
+        assertThat(absent[2]).as(String.join(" ", absent)).isEqualTo("Failed");
+        assertThat(absent[3]).isEqualTo("target-unchanged");
+        assertThat(absent[4]).contains("entry 'catalog.json' places blob sha256:").contains("the archive does not hold it");
         assertThat(results.get("valid gzip bomb")).as("output:%n%s", output).isNotNull();
         assertThat(results.get("valid gzip bomb")[2]).as(String.join(" ", results.get("valid gzip bomb")))
                 .isEqualTo("Succeeded");
