@@ -119,7 +119,7 @@ public final class ImportRunner {
                         + ", not the " + request.catalogDigest() + " the run asked for: it is another archive, or"
                         + " was altered. Nothing was imported.");
             }
-            // Planning reads only manifests (ranged reads): parallel whenever concurrency allows.
+            // Planning reads nothing: the reader parsed every manifest once when it opened the archive.
             List<Planned> planned;
             try (TaskPool planners = new TaskPool(runName, concurrency)) {
                 planned = plan(planners, reader, results, continueOnErrors);

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs {@link HostileImportMain} in a separate JVM with {@code -Xmx64m -XX:+ExitOnOutOfMemoryError}: the corpus's
  * large cases (100,000 entries, a manifest over 4 MiB, a gzip bomb with a wrong digest) must each be refused with
  * their clear error and leave the target unchanged (they run only here, not in {@link HostileArchiveImportTest}), and
- * an image whose layer expands to 1 GiB must import, all without running out of a heap far smaller than the inputs
- * (or than the bomb's expansion).
+ * an image whose layer expands to 1 GiB must import, and so must one index of 2,000 manifests under 300 tags (issue
+ * 12 item 2) and this SDK's archive with a consistent catalog.json at the 16 MiB limit, while one listing 90,000
+ * absent blobs at that size is refused (item 3), all without running out of a heap far smaller than the inputs (or
+ * than the bomb's expansion). The peak RSS of the child is printed.
  */
 class HostileArchiveMemoryTest {
 
