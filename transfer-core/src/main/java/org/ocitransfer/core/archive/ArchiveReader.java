@@ -1,15 +1,20 @@
 package org.ocitransfer.core.archive;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +55,8 @@ public final class ArchiveReader implements AutoCloseable {
     private final Catalog catalog;
     private final String catalogDigest;
     private final long bytesScanned;
+    /** Every manifest reachable from index.json, parsed once at open, its descriptors shared (no bytes kept). */
+    private final Map<String, Manifests.Parsed> manifests = new HashMap<>();
 
     private ArchiveReader(ArchiveSource source, Map<String, TarScanner.Entry> blobs, List<IndexEntry> index,
                           Catalog catalog, String catalogDigest, long bytesScanned) {
@@ -74,12 +81,15 @@ public final class ArchiveReader implements AutoCloseable {
     public static ArchiveReader open(ArchiveSource source, ReaderLimits limits) {
         TarScanner.Result scan = TarScanner.scan(source, limits, Map.of(
                 ArchivePlan.OCI_LAYOUT, MAX_OCI_LAYOUT_BYTES,
-                ArchivePlan.INDEX_JSON, limits.maxIndexBytes(),
-                ArchivePlan.CATALOG_JSON, limits.maxCatalogBytes()));
+                ArchivePlan.INDEX_JSON, limits.maxIndexBytes()));
         String where = source.describe();
         Map<String, TarScanner.Entry> blobs = new HashMap<>();
         long firstBlobHeader = -1;
+        TarScanner.Entry catalogEntry = null;
         for (TarScanner.Entry e : scan.entries()) {
+            if (!e.directory() && e.name().equals(ArchivePlan.CATALOG_JSON)) {
+                catalogEntry = e;
+            }
             if (!e.directory() && e.name().startsWith("blobs/")) {
                 String[] parts = e.name().split("/");
                 blobs.put(parts[1] + ":" + parts[2], e);
@@ -97,16 +107,26 @@ public final class ArchiveReader implements AutoCloseable {
         if (indexJson == null) {
             throw refuse(where, "it has no index.json, so it names no artifacts");
         }
-        List<IndexEntry> index = parseIndex(where, indexJson);
+        List<IndexEntry> index = parseIndex(where, indexJson, limits);
         for (IndexEntry entry : index) {
             requireBlob(where, blobs, entry.descriptor(), "index.json");
         }
         Catalog catalog = null;
         String catalogDigest = null;
-        byte[] catalogJson = scan.captured().get(ArchivePlan.CATALOG_JSON);
-        if (catalogJson != null) {
-            catalogDigest = Digest.sha256(catalogJson).toString();
-            catalog = checkCatalog(where, catalogJson, indexJson, index, blobs, firstBlobHeader);
+        if (catalogEntry != null) {
+            if (catalogEntry.size() > limits.maxCatalogBytes()) {
+                throw refuse(where, "entry 'catalog.json' is " + catalogEntry.size() + " bytes, over the "
+                        + limits.maxCatalogBytes() + "-byte limit for catalog.json (ReaderLimits.maxCatalogBytes)");
+            }
+            // Streamed from the archive and hashed on the way: a catalog is never held as bytes or as a tree.
+            MessageDigest sha256 = Digest.newSha256();
+            try (InputStream in = new DigestInputStream(source.open(catalogEntry.dataOffset(), catalogEntry.size()),
+                    sha256)) {
+                catalog = checkCatalog(where, in, indexJson, index, blobs, firstBlobHeader);
+            } catch (IOException e) {
+                throw refuse(where, "entry 'catalog.json' cannot be read: " + e.getMessage(), e);
+            }
+            catalogDigest = "sha256:" + HexFormat.of().formatHex(sha256.digest());
         }
         ArchiveReader reader = new ArchiveReader(source, Map.copyOf(blobs), index, catalog, catalogDigest,
                 scan.bytesRead());
@@ -130,7 +150,7 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
-    private static List<IndexEntry> parseIndex(String where, byte[] bytes) {
+    private static List<IndexEntry> parseIndex(String where, byte[] bytes, ReaderLimits limits) {
         JsonNode root;
         try {
             root = ArchiveJson.read(bytes);
@@ -152,13 +172,24 @@ public final class ArchiveReader implements AutoCloseable {
         if (manifests == null || !manifests.isArray()) {
             throw refuse(where, "entry 'index.json' has no 'manifests' array");
         }
+        if (manifests.size() > limits.maxTags()) {
+            throw refuse(where, "entry 'index.json' names " + manifests.size() + " artifacts, more than the reader's"
+                    + " limit of " + limits.maxTags() + " tags per archive (ReaderLimits.maxTags): split the export");
+        }
         List<IndexEntry> entries = new ArrayList<>();
         int i = 0;
         for (JsonNode item : manifests) {
-            Descriptor d = descriptor(where, item, "index.json manifests[" + i++ + "]");
+            String what = "index.json manifests[" + i++ + "]";
+            Descriptor d = descriptor(where, item, what);
             Map<String, String> annotations = d.annotations() == null ? Map.of() : d.annotations();
-            entries.add(new IndexEntry(d, annotations.get(IndexEntry.REF_NAME),
-                    annotations.get(IndexEntry.IMAGE_NAME)));
+            IndexEntry entry = new IndexEntry(d, annotations.get(IndexEntry.REF_NAME),
+                    annotations.get(IndexEntry.IMAGE_NAME));
+            if (!d.isManifest()) {
+                throw refuse(where, what + " (" + label(entry) + ") is typed "
+                        + TarScanner.printable(d.mediaType()) + ", not an image manifest or index ("
+                        + String.join(", ", MediaTypes.MANIFESTS) + "): only those can be imported and tagged");
+            }
+            entries.add(entry);
         }
         return entries;
     }
@@ -181,11 +212,46 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
-    private static Catalog checkCatalog(String where, byte[] json, byte[] indexJson, List<IndexEntry> index,
-                                        Map<String, TarScanner.Entry> blobs, long firstBlobHeader) {
+    private static Catalog checkCatalog(String where, InputStream json, byte[] indexJson, List<IndexEntry> index,
+                                        Map<String, TarScanner.Entry> blobs, long firstBlobHeader)
+            throws IOException {
+        Set<String> indexed = new HashSet<>();
+        index.forEach(e -> indexed.add(e.descriptor().digest()));
+        Set<String> listed = new HashSet<>();
+        int[] artifacts = {0};
         Catalog catalog;
         try {
-            catalog = Catalog.parse(json);
+            catalog = Catalog.read(json, new Catalog.ItemCheck() {
+                @Override
+                public void artifact(Catalog.Artifact a) {
+                    if (!indexed.contains(a.digest())) {
+                        throw refuse(where, "entry 'catalog.json' lists artifact "
+                                + TarScanner.printable(a.reference()) + " (" + a.digest()
+                                + ") which index.json does not name");
+                    }
+                    if (++artifacts[0] > index.size()) {
+                        throw refuse(where, "entry 'catalog.json' lists more artifacts than the " + index.size()
+                                + " index.json names: the archive was altered after it was written");
+                    }
+                }
+
+                @Override
+                public void blob(Catalog.Blob b) {
+                    TarScanner.Entry e = blobs.get(b.digest());
+                    if (e == null || e.size() != b.size() || e.dataOffset() - firstBlobHeader != b.offset()) {
+                        throw refuse(where, "entry 'catalog.json' places blob " + b.digest() + " (" + b.size()
+                                + " bytes) at offset " + b.offset() + " but the archive "
+                                + (e == null ? "does not hold it" : "holds " + e.size() + " bytes of it at offset "
+                                + (e.dataOffset() - firstBlobHeader))
+                                + ": the archive was altered after it was written");
+                    }
+                    if (!listed.add(b.digest())) {
+                        throw refuse(where, "entry 'catalog.json' lists blob " + b.digest() + " twice (so it can"
+                                + " omit another and still count right): the archive was altered after it was"
+                                + " written");
+                    }
+                }
+            });
         } catch (IllegalArgumentException e) {
             throw refuse(where, "entry 'catalog.json' is invalid: " + e.getMessage());
         }
@@ -195,24 +261,6 @@ public final class ArchiveReader implements AutoCloseable {
                     + " but index.json's digest is " + indexDigest + ": the archive was altered after it was"
                     + " written; export it again");
         }
-        Set<String> indexed = new HashSet<>();
-        index.forEach(e -> indexed.add(e.descriptor().digest()));
-        for (Catalog.Artifact a : catalog.artifacts()) {
-            if (!indexed.contains(a.digest())) {
-                throw refuse(where, "entry 'catalog.json' lists artifact " + TarScanner.printable(a.reference())
-                        + " (" + a.digest()
-                        + ") which index.json does not name");
-            }
-        }
-        for (Catalog.Blob b : catalog.blobs()) {
-            TarScanner.Entry e = blobs.get(b.digest());
-            if (e == null || e.size() != b.size() || e.dataOffset() - firstBlobHeader != b.offset()) {
-                throw refuse(where, "entry 'catalog.json' places blob " + b.digest() + " (" + b.size()
-                        + " bytes) at offset " + b.offset() + " but the archive "
-                        + (e == null ? "does not hold it" : "holds " + e.size() + " bytes of it at offset "
-                        + (e.dataOffset() - firstBlobHeader)) + ": the archive was altered after it was written");
-            }
-        }
         if (catalog.blobs().size() != blobs.size()) {
             throw refuse(where, "entry 'catalog.json' lists " + catalog.blobs().size() + " blobs but the archive"
                     + " holds " + blobs.size() + ": the archive was altered after it was written");
@@ -221,20 +269,24 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /**
-     * Walks every graph from index.json: each manifest read once and verified, every child present with its size.
-     * Only unvisited manifests are queued, so memory stays bounded by the number of entries.
+     * Walks every graph from index.json: each manifest read once and verified (its shape too), every child present
+     * with its size. Only unvisited manifests are queued, and each is kept only as what it points at, with its
+     * descriptors shared: memory stays bounded by {@link ReaderLimits#maxManifests()} and
+     * {@link ReaderLimits#maxReferences()}, however many artifacts reach a manifest.
      */
     private void checkGraphs(ReaderLimits limits) {
-        record Node(Descriptor descriptor, int depth) {
+        record Node(Descriptor descriptor, int depth, String root) {
         }
         String where = source.describe();
         Deque<Node> stack = new ArrayDeque<>();
         Set<String> queued = new HashSet<>();
         for (IndexEntry e : index) {
-            if (e.descriptor().isManifest() && queued.add(e.descriptor().digest())) {
-                stack.push(new Node(e.descriptor(), 1));
+            if (queued.add(e.descriptor().digest())) {
+                stack.push(new Node(e.descriptor(), 1, label(e)));
             }
         }
+        Map<Descriptor, Descriptor> shared = new HashMap<>();
+        long references = 0;
         while (!stack.isEmpty()) {
             Node node = stack.pop();
             Descriptor d = node.descriptor();
@@ -244,20 +296,116 @@ public final class ArchiveReader implements AutoCloseable {
                         + " (ReaderLimits.maxGraphDepth)");
             }
             Manifests.Parsed parsed;
+            String entry = "entry '" + ArchivePlan.blobName(d) + "' (under " + TarScanner.printable(node.root())
+                    + ")";
             try {
-                parsed = Manifests.parse(d, readManifest(d));
+                byte[] bytes = readManifest(d);
+                parsed = Manifests.parse(d, bytes);
+                checkShape(where, entry, d, bytes);
             } catch (ContentVerificationException e) {
-                throw refuse(where, "entry '" + ArchivePlan.blobName(d) + "' is not a valid "
-                        + TarScanner.printable(d.mediaType())
+                throw refuse(where, entry + " is not a valid " + TarScanner.printable(d.mediaType())
                         + ": " + e.getMessage());
+            }
+            references += parsed.children().size();
+            if (references > limits.maxReferences()) {
+                throw refuse(where, "its manifests list more than " + limits.maxReferences() + " descriptors"
+                        + " together, the reader's limit (ReaderLimits.maxReferences); " + entry + " is the last read");
             }
             for (Descriptor child : parsed.children()) {
                 if (requireBlob(where, blobs, child, "manifest " + d.digest()) && child.isManifest()
                         && queued.add(child.digest())) {
-                    stack.push(new Node(child, node.depth() + 1));
+                    if (queued.size() > limits.maxManifests()) {
+                        throw refuse(where, "more than " + limits.maxManifests() + " distinct manifests are"
+                                + " reachable from index.json, the reader's limit of manifests per archive"
+                                + " (ReaderLimits.maxManifests); " + entry + " lists the one over it");
+                    }
+                    stack.push(new Node(child, node.depth() + 1, node.root()));
                 }
             }
+            manifests.put(d.digest(), new Manifests.Parsed(parsed.mediaType(), share(shared, parsed.config()),
+                    parsed.layers().stream().map(l -> share(shared, l)).toList(),
+                    parsed.manifests().stream().map(m -> share(shared, m)).toList(), parsed.subject(),
+                    parsed.artifactType()));
         }
+    }
+
+    /** One plain descriptor object per distinct descriptor, however many manifests list it. */
+    private static Descriptor share(Map<Descriptor, Descriptor> shared, Descriptor d) {
+        if (d == null) {
+            return null;
+        }
+        Descriptor plain = d.plain();
+        return shared.computeIfAbsent(plain, p -> p);
+    }
+
+    /**
+     * Refuses a manifest whose body is not what its descriptor says: a schemaVersion other than 2 (Docker schema 1),
+     * a declared mediaType other than the descriptor's, an index without a {@code manifests} array or with
+     * {@code layers} or {@code config}. Reads only the top-level fields, with the strict parser.
+     */
+    private static void checkShape(String where, String entry, Descriptor d, byte[] bytes) {
+        Object schemaVersion = null;
+        String declared = null;
+        boolean manifestsArray = false;
+        boolean layers = false;
+        boolean config = false;
+        try (JsonParser p = ArchiveJson.MAPPER.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return; // not an object: Manifests.parse refuses it with its own words
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "schemaVersion" -> schemaVersion = value == JsonToken.VALUE_NUMBER_INT
+                            ? p.getNumberValue() : p.getText();
+                    case "mediaType" -> declared = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "manifests" -> manifestsArray = value == JsonToken.START_ARRAY;
+                    case "layers" -> layers = value != JsonToken.VALUE_NULL;
+                    case "config" -> config = value != JsonToken.VALUE_NULL;
+                    default -> {
+                        // other fields do not decide what the body is
+                    }
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            throw refuse(where, entry + " is not valid JSON: " + e.getMessage(), e);
+        }
+        String type = TarScanner.printable(d.mediaType());
+        if (!Integer.valueOf(2).equals(schemaVersion)) {
+            throw refuse(where, entry + " declares schemaVersion "
+                    + (schemaVersion == null ? "(none)" : TarScanner.printable(String.valueOf(schemaVersion)))
+                    + " but is described as " + type + ", which needs schemaVersion 2 (Docker schema 1 manifests"
+                    + " cannot be imported)");
+        }
+        if (declared != null && !declared.equals(d.mediaType())) {
+            throw refuse(where, entry + " declares mediaType " + TarScanner.printable(declared)
+                    + " but is described as " + type);
+        }
+        if (MediaTypes.isIndex(d.mediaType()) && (!manifestsArray || layers || config)) {
+            throw refuse(where, entry + " is described as the index " + type
+                    + (manifestsArray ? "" : " but has no 'manifests' array") + (layers ? ", has 'layers'" : "")
+                    + (config ? ", has a 'config'" : "") + ": its body is not an index");
+        }
+    }
+
+    /**
+     * What a manifest reachable from index.json points at, as read (and verified) when the archive was opened: no
+     * read happens here. Its descriptors are plain (no annotations or platform) and shared between manifests.
+     *
+     * @throws ArchiveFormatException when the manifest is not reachable from index.json
+     */
+    public Manifests.Parsed parsed(Descriptor manifest) {
+        Manifests.Parsed parsed = manifests.get(manifest.digest());
+        if (parsed == null) {
+            throw refuse(source.describe(), "manifest " + manifest.digest() + " is not reachable from index.json");
+        }
+        return parsed;
+    }
+
+    private static String label(IndexEntry entry) {
+        return entry.refName() != null ? entry.refName() : entry.descriptor().digest();
     }
 
     /** Checks a descriptor's blob is held with its size; false when it may be absent (non-distributable). */

@@ -1,10 +1,18 @@
 package org.ocitransfer.core.archive;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.ocitransfer.core.content.Digest;
 
 /**
@@ -114,65 +122,151 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
         });
     }
 
+    /** Checks each item as it is read, so a hostile catalog is refused without being held whole. */
+    interface ItemCheck {
+        /** @throws IllegalArgumentException when the artifact may not be listed */
+        void artifact(Artifact artifact);
+
+        /** @throws IllegalArgumentException when the blob may not be listed (absent, elsewhere, listed twice) */
+        void blob(Blob blob);
+    }
+
     /**
-     * Reads a catalog.
+     * Reads a catalog with a streaming parser: each item is built, checked by {@code check} and kept (so only items
+     * the check accepts are held), never a tree of the whole document. Strict like {@link ArchiveJson}: duplicate
+     * keys, trailing content and strings over {@value #MAX_STRING_CHARS} characters are refused.
      *
-     * @throws IllegalArgumentException naming the field that is missing or wrong
+     * @throws IllegalArgumentException naming the field that is missing or wrong, or the item the check refused
+     * @throws IOException when the stream cannot be read
      */
-    static Catalog parse(byte[] json) {
-        JsonNode root;
-        try {
-            root = ArchiveJson.read(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("it is not valid JSON (" + e.getMessage() + ")", e);
-        }
-        if (!root.isObject()) {
-            throw new IllegalArgumentException("it is not a JSON object");
-        }
-        long version = number(root, "formatVersion");
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("its formatVersion is " + version + " but this reader knows only "
-                    + FORMAT_VERSION + " (a newer SDK wrote it: upgrade the importing side)");
-        }
-        List<Artifact> artifacts = new ArrayList<>();
-        for (JsonNode a : array(root, "artifacts")) {
-            artifacts.add(new Artifact(text(a, "reference"), text(a, "name"), text(a, "digest"),
-                    text(a, "mediaType"), number(a, "size")));
-        }
-        List<Blob> blobs = new ArrayList<>();
-        for (JsonNode b : array(root, "blobs")) {
-            blobs.add(new Blob(text(b, "digest"), number(b, "size"), text(b, "mediaType"), number(b, "offset")));
-        }
-        return new Catalog(FORMAT_VERSION, text(root, "pipeline"), text(root, "run"), text(root, "sourceRegistry"),
-                text(root, "indexDigest"), artifacts, blobs);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException("field '" + field + "' is missing or not a string");
-        }
-        return value.textValue();
-    }
-
-    private static long number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
-            throw new IllegalArgumentException("field '" + field + "' is missing or not a non-negative integer");
-        }
-        return value.longValue();
-    }
-
-    private static JsonNode array(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isArray()) {
-            throw new IllegalArgumentException("field '" + field + "' is missing or not an array");
-        }
-        for (JsonNode item : value) {
-            if (!item.isObject()) {
-                throw new IllegalArgumentException("an item of '" + field + "' is not an object");
+    static Catalog read(InputStream json, ItemCheck check) throws IOException {
+        Long version = null;
+        String pipeline = null;
+        String run = null;
+        String sourceRegistry = null;
+        String indexDigest = null;
+        List<Artifact> artifacts = null;
+        List<Blob> blobs = null;
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("it is not a JSON object");
             }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "formatVersion" -> {
+                        version = number(p, field);
+                        if (version != FORMAT_VERSION) {
+                            throw new IllegalArgumentException("its formatVersion is " + version + " but this reader"
+                                    + " knows only " + FORMAT_VERSION + " (a newer SDK wrote it: upgrade the importing"
+                                    + " side)");
+                        }
+                    }
+                    case "pipeline" -> pipeline = text(p, field);
+                    case "run" -> run = text(p, field);
+                    case "sourceRegistry" -> sourceRegistry = text(p, field);
+                    case "indexDigest" -> indexDigest = text(p, field);
+                    case "artifacts" -> artifacts = items(p, field, item -> {
+                        Artifact a = new Artifact(item.text("reference"), item.text("name"), item.text("digest"),
+                                item.text("mediaType"), item.number("size"));
+                        check.artifact(a);
+                        return a;
+                    });
+                    case "blobs" -> blobs = items(p, field, item -> {
+                        Blob b = new Blob(item.text("digest"), item.number("size"), item.text("mediaType"),
+                                item.number("offset"));
+                        check.blob(b);
+                        return b;
+                    });
+                    default -> p.skipChildren(); // unknown fields are ignored, as the tree reader did
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IllegalArgumentException("content follows the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new IllegalArgumentException("it is not valid JSON (" + e.getOriginalMessage() + where + ")", e);
+        }
+        require(version, "formatVersion");
+        require(artifacts, "artifacts");
+        require(blobs, "blobs");
+        return new Catalog(FORMAT_VERSION, require(pipeline, "pipeline"), require(run, "run"),
+                require(sourceRegistry, "sourceRegistry"), require(indexDigest, "indexDigest"), artifacts, blobs);
+    }
+
+    /** The longest string a catalog field may hold (names, references, media types, digests). */
+    static final int MAX_STRING_CHARS = 64 * 1024;
+
+    private static final JsonFactory FACTORY = ArchiveJson.MAPPER.getFactory().copy()
+            .setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build());
+
+    private static <T> T require(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("field '" + field + "' is missing");
         }
         return value;
+    }
+
+    /** One array item's scalar fields. */
+    private record Item(Map<String, Object> fields) {
+        String text(String field) {
+            if (!(fields.get(field) instanceof String value)) {
+                throw new IllegalArgumentException("field '" + field + "' is missing or not a string");
+            }
+            return value;
+        }
+
+        long number(String field) {
+            if (!(fields.get(field) instanceof Long value) || value < 0) {
+                throw new IllegalArgumentException("field '" + field + "' is missing or not a non-negative"
+                        + " integer");
+            }
+            return value;
+        }
+    }
+
+    private static <T> List<T> items(JsonParser p, String field, Function<Item, T> make) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException("field '" + field + "' is missing or not an array");
+        }
+        List<T> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("an item of '" + field + "' is not an object");
+            }
+            Map<String, Object> fields = new HashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_STRING) {
+                    fields.put(name, p.getText());
+                } else if (value == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    fields.put(name, p.getLongValue());
+                } else {
+                    p.skipChildren();
+                }
+            }
+            out.add(make.apply(new Item(fields)));
+        }
+        return out;
+    }
+
+    private static String text(JsonParser p, String field) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException("field '" + field + "' is missing or not a string");
+        }
+        return p.getText();
+    }
+
+    private static long number(JsonParser p, String field) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || p.getLongValue() < 0) {
+            throw new IllegalArgumentException("field '" + field + "' is missing or not a non-negative integer");
+        }
+        return p.getLongValue();
     }
 }

@@ -42,10 +42,17 @@ final class TarScanner {
     private static final Pattern SHA512_BLOB = Pattern.compile("blobs/sha512/[a-f0-9]{128}");
     private static final Set<String> FILES = Set.of(ArchivePlan.OCI_LAYOUT, ArchivePlan.INDEX_JSON,
             ArchivePlan.CATALOG_JSON);
+    /**
+     * Top-level files {@code regctl image export} and {@code ctr images export} add beside the layout for
+     * {@code docker load}: accepted and never read (the layout alone says what the archive holds).
+     */
+    static final Set<String> DOCKER_LOAD_FILES = Set.of("manifest.json", "repositories");
+    /** The most zero padding accepted after the end-of-archive marker (tar pads to its blocking factor). */
+    static final int MAX_TRAILING_ZEROS = WINDOW;
     private static final Set<String> DIRECTORIES = Set.of("", "blobs", "blobs/sha256", "blobs/sha512");
     private static final String ALLOWED = "an OCI layout archive holds only the files oci-layout, index.json,"
-            + " catalog.json and blobs/<alg>/<hex> (sha256: 64 lowercase hex, sha512: 128) and the directories"
-            + " blobs/ and blobs/<alg>/";
+            + " catalog.json and blobs/<alg>/<hex> (sha256: 64 lowercase hex, sha512: 128), the directories"
+            + " blobs/ and blobs/<alg>/, and docker load's top-level manifest.json and repositories (ignored)";
 
     private final ArchiveSource source;
     private final ReaderLimits limits;
@@ -104,6 +111,7 @@ final class TarScanner {
                     throw refuse("the record at offset " + (pos - RECORD) + " after the first end-of-archive"
                             + " record is not zero: the archive is corrupt");
                 }
+                checkTrailer(headerOffset);
                 return new Result(entries, captured, bytesRead);
             }
             checkHeader(h, headerOffset);
@@ -199,6 +207,29 @@ final class TarScanner {
             pax = null;
             longName = null;
             extendedAt = -1;
+        }
+    }
+
+    /**
+     * After the end-of-archive marker only zero padding may follow, at most {@link #MAX_TRAILING_ZEROS} bytes:
+     * anything else would be content other tar readers may see and this one would not.
+     */
+    private void checkTrailer(long marker) throws IOException {
+        long rest = size - pos;
+        if (rest > MAX_TRAILING_ZEROS) {
+            throw refuse(rest + " bytes follow the end-of-archive marker at offset " + marker
+                    + ", more than the " + MAX_TRAILING_ZEROS + " bytes of zero padding a tar writer adds: entries"
+                    + " after the end-of-archive marker are refused, as other tools may read them");
+        }
+        while (pos < size) {
+            byte[] chunk = read((int) Math.min(64 * 1024, size - pos), "the padding after the end marker");
+            for (int i = 0; i < chunk.length; i++) {
+                if (chunk[i] != 0) {
+                    throw refuse("the byte at offset " + (pos - chunk.length + i) + ", after the end-of-archive"
+                            + " marker at offset " + marker + ", is not zero: entries after the"
+                            + " end-of-archive marker are refused, as other tools may read them");
+                }
+            }
         }
     }
 
@@ -363,7 +394,7 @@ final class TarScanner {
             if (DIRECTORIES.contains(name)) {
                 return name;
             }
-        } else if (FILES.contains(name) || SHA256_BLOB.matcher(name).matches()
+        } else if (FILES.contains(name) || DOCKER_LOAD_FILES.contains(name) || SHA256_BLOB.matcher(name).matches()
                 || SHA512_BLOB.matcher(name).matches()) {
             return name;
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Manifests;
@@ -31,7 +32,8 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
      * A manifest with its bytes and what it points at.
      *
      * @param descriptor the manifest
-     * @param bytes      its exact bytes
+     * @param bytes      its exact bytes, or null when the graph was walked from already-parsed manifests
+     *                   ({@link #walkParsed}): the caller reads them again when it needs them
      * @param parsed     what it points at
      */
     public record ManifestNode(Descriptor descriptor, byte[] bytes, Manifests.Parsed parsed) {
@@ -46,6 +48,21 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
 
     /** Walks the graph under {@code root}, loading each manifest once. */
     public static ContentGraph walk(Descriptor root, ManifestLoader loader) {
+        return walkNodes(root, d -> {
+            byte[] bytes = loader.load(d);
+            return new ManifestNode(d.plain(), bytes, Manifests.parse(d, bytes));
+        });
+    }
+
+    /**
+     * Walks the graph under {@code root} from manifests parsed before (an archive reader parses each once when it
+     * opens): no manifest is read and no bytes are held, so many graphs over the same manifests cost little.
+     */
+    public static ContentGraph walkParsed(Descriptor root, Function<Descriptor, Manifests.Parsed> parsed) {
+        return walkNodes(root, d -> new ManifestNode(d.plain(), null, parsed.apply(d)));
+    }
+
+    private static ContentGraph walkNodes(Descriptor root, Function<Descriptor, ManifestNode> loader) {
         Map<String, ManifestNode> manifests = new LinkedHashMap<>();
         List<Descriptor> configs = new ArrayList<>();
         List<Descriptor> layers = new ArrayList<>();
@@ -61,7 +78,8 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
         return blobs;
     }
 
-    private static void visit(Descriptor manifest, ManifestLoader loader, int depth, Map<String, ManifestNode> done,
+    private static void visit(Descriptor manifest, Function<Descriptor, ManifestNode> loader, int depth,
+                              Map<String, ManifestNode> done,
                               List<Descriptor> configs, List<Descriptor> layers, Set<String> seenBlobs) {
         if (done.containsKey(manifest.digest())) {
             return;
@@ -74,8 +92,8 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
             throw new ContentVerificationException("The graph under " + manifest.digest() + " has more than "
                     + MAX_MANIFESTS + " manifests: refused");
         }
-        byte[] bytes = loader.load(manifest);
-        Manifests.Parsed parsed = Manifests.parse(manifest, bytes);
+        ManifestNode node = loader.apply(manifest);
+        Manifests.Parsed parsed = node.parsed();
         for (Descriptor child : parsed.manifests()) {
             if (!child.isManifest()) {
                 throw new ContentVerificationException("Index " + manifest.digest() + " lists " + child.digest()
@@ -96,7 +114,7 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
                 layers.add(layer.plain());
             }
         }
-        done.put(manifest.digest(), new ManifestNode(manifest.plain(), bytes, parsed));
+        done.put(manifest.digest(), node);
     }
 
     /** Bytes of every manifest and blob of the graph. */

@@ -119,7 +119,7 @@ public final class ImportRunner {
                         + ", not the " + request.catalogDigest() + " the run asked for: it is another archive, or"
                         + " was altered. Nothing was imported.");
             }
-            // Planning reads only manifests (ranged reads): parallel whenever concurrency allows.
+            // Planning reads nothing: the reader parsed every manifest once when it opened the archive.
             List<Planned> planned;
             try (TaskPool planners = new TaskPool(runName, concurrency)) {
                 planned = plan(planners, reader, results, continueOnErrors);
@@ -141,8 +141,9 @@ public final class ImportRunner {
             boolean parallel = reader.catalog().isPresent() && concurrency > 1;
             Map<Integer, Failure> failures = new ConcurrentHashMap<>();
             try (TaskPool pool = new TaskPool(runName, parallel ? concurrency : 1)) {
-                pushBlobs(pool, reader, planned, failures, continueOnErrors, parallel);
-                pushManifests(pool, planned, failures, continueOnErrors, counted);
+                Map<Integer, List<Integer>> units = units(planned);
+                pushBlobs(pool, reader, planned, units, failures, continueOnErrors, parallel);
+                pushManifests(pool, reader, planned, units, failures, continueOnErrors, counted);
                 tagAll(pool, planned, failures, continueOnErrors, results, imported);
             }
         }
@@ -210,7 +211,23 @@ public final class ImportRunner {
         }
     }
 
-    /** One blob to push, and for each target repository the artifacts (by position) that need it there. */
+    /**
+     * The artifacts that place the same root in the same repository (several tags of one image), by their first
+     * artifact's position: their content is pushed once, for the first; a failure fails them all.
+     */
+    private static Map<Integer, List<Integer>> units(List<Planned> planned) {
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            byKey.computeIfAbsent(p.target().repository() + "@" + p.graph().root().digest(), k -> new ArrayList<>())
+                    .add(i);
+        }
+        Map<Integer, List<Integer>> units = new LinkedHashMap<>();
+        byKey.values().forEach(members -> units.put(members.get(0), members));
+        return units;
+    }
+
+    /** One blob to push, and for each target repository the units (by first artifact) that need it there. */
     private record BlobJob(Descriptor blob, Map<String, List<Integer>> users) {
     }
 
@@ -218,10 +235,11 @@ public final class ImportRunner {
      * Phase 1: every blob, once per target repository (pushed into the first, mounted into the others where the
      * registry can), up to the pool's width at once, largest first when parallel.
      */
-    private void pushBlobs(TaskPool pool, ArchiveReader reader, List<Planned> planned, Map<Integer, Failure> failures,
-                           boolean continueOnErrors, boolean parallel) {
+    private void pushBlobs(TaskPool pool, ArchiveReader reader, List<Planned> planned,
+                           Map<Integer, List<Integer>> units, Map<Integer, Failure> failures, boolean continueOnErrors,
+                           boolean parallel) {
         Map<String, BlobJob> jobs = new LinkedHashMap<>();
-        for (int i = 0; i < planned.size(); i++) {
+        for (int i : units.keySet()) {
             Planned p = planned.get(i);
             for (Descriptor blob : p.graph().blobs()) {
                 jobs.computeIfAbsent(blob.digest(), d -> new BlobJob(blob, new LinkedHashMap<>()))
@@ -235,15 +253,15 @@ public final class ImportRunner {
         List<TaskPool.Task<Void>> tasks = new ArrayList<>();
         for (BlobJob job : order) {
             tasks.add(() -> {
-                pushBlob(reader, job, planned, failures, continueOnErrors);
+                pushBlob(reader, job, units, failures, continueOnErrors);
                 return null;
             });
         }
         finishPhase(pool.runAll(tasks, !continueOnErrors, null), planned, failures, continueOnErrors);
     }
 
-    private void pushBlob(ArchiveReader reader, BlobJob job, List<Planned> planned, Map<Integer, Failure> failures,
-                          boolean continueOnErrors) {
+    private void pushBlob(ArchiveReader reader, BlobJob job, Map<Integer, List<Integer>> units,
+                          Map<Integer, Failure> failures, boolean continueOnErrors) {
         Descriptor blob = job.blob();
         ProgressingSource source = new ProgressingSource(bodyOf(reader, blob), blob.size());
         String landed = null;
@@ -265,7 +283,7 @@ public final class ImportRunner {
                 }
             } catch (TransferException | IllegalArgumentException e) {
                 Failure failure = new Failure(describeFailure("blob " + blob.digest(), repository, e), e);
-                use.getValue().forEach(i -> failures.putIfAbsent(i, failure));
+                use.getValue().forEach(unit -> units.get(unit).forEach(i -> failures.putIfAbsent(i, failure)));
                 LOG.warn("Run {}: {}", runName, failure.message());
                 if (!continueOnErrors) {
                     throw e;
@@ -289,11 +307,15 @@ public final class ImportRunner {
         return ContentSource.reopenable(() -> archive.open(offset, blob.size()));
     }
 
-    /** Phase 2: each artifact's manifests, children before parents, up to the pool's width of artifacts at once. */
-    private void pushManifests(TaskPool pool, List<Planned> planned, Map<Integer, Failure> failures,
+    /**
+     * Phase 2: each unit's manifests, children before parents, up to the pool's width of units at once. The bytes
+     * are read again from the archive (verified) as each is pushed: the plan holds none.
+     */
+    private void pushManifests(TaskPool pool, ArchiveReader reader, List<Planned> planned,
+                               Map<Integer, List<Integer>> units, Map<Integer, Failure> failures,
                                boolean continueOnErrors, Set<String> counted) {
         List<TaskPool.Task<Void>> tasks = new ArrayList<>();
-        for (int i = 0; i < planned.size(); i++) {
+        for (int i : units.keySet()) {
             if (failures.containsKey(i)) {
                 continue;
             }
@@ -304,7 +326,7 @@ public final class ImportRunner {
                 for (ContentGraph.ManifestNode node : p.graph().manifests()) {
                     try {
                         if (!target.exists(node.descriptor())) {
-                            target.push(node.descriptor(), ContentSource.of(node.bytes()));
+                            target.push(node.descriptor(), ContentSource.of(reader.readManifest(node.descriptor())));
                         }
                         if (node.parsed().subject() != null && target instanceof ReferrersSupport referrers) {
                             referrers.addReferrer(node.parsed().subject(), withArtifactType(node));
@@ -312,7 +334,7 @@ public final class ImportRunner {
                     } catch (TransferException | IllegalArgumentException e) {
                         Failure failure = new Failure(describeFailure("manifest " + node.descriptor().digest(),
                                 p.target().repository(), e), e);
-                        failures.putIfAbsent(index, failure);
+                        units.get(index).forEach(member -> failures.putIfAbsent(member, failure));
                         LOG.warn("Run {}: {}", runName, failure.message());
                         if (!continueOnErrors) {
                             throw e;
@@ -411,15 +433,21 @@ public final class ImportRunner {
     private record Planned(ArtifactRef target, ContentGraph graph) {
     }
 
-    /** Reads every artifact's graph from the archive (up to the pool's width at once); results in index order. */
+    /**
+     * Plans every artifact from the manifests the reader parsed when it opened the archive (no read here): one
+     * graph per distinct root, shared by every artifact naming it, holding no manifest bytes. Refuses the archive
+     * when it names one tag for two digests. Results in index order.
+     */
     private List<Planned> plan(TaskPool pool, ArchiveReader reader, List<ArtifactResult> results,
                                boolean continueOnErrors) {
         List<IndexEntry> entries = reader.index();
         List<TaskPool.Task<Planned>> tasks = new ArrayList<>();
+        Map<String, ContentGraph> graphs = new ConcurrentHashMap<>();
         for (IndexEntry entry : entries) {
             tasks.add(() -> {
                 ArtifactRef target = targetOf(entry);
-                ContentGraph graph = ContentGraph.walk(entry.descriptor().plain(), reader::readManifest);
+                ContentGraph graph = graphs.computeIfAbsent(entry.descriptor().digest(),
+                        d -> ContentGraph.walkParsed(entry.descriptor().plain(), reader::parsed));
                 for (Descriptor blob : graph.blobs()) {
                     if (!reader.contains(blob.digest())) {
                         throw new RunFailedException("the archive lacks blob " + blob.digest() + " of "
@@ -430,6 +458,7 @@ public final class ImportRunner {
             });
         }
         List<TaskPool.Outcome<Planned>> outcomes = pool.runAll(tasks, false, null).outcomes();
+        refuseTagsOfTwoDigests(outcomes);
         List<Planned> planned = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             TaskPool.Outcome<Planned> outcome = outcomes.get(i);
@@ -452,6 +481,29 @@ public final class ImportRunner {
             }
         }
         return planned;
+    }
+
+    /**
+     * An archive naming one tag for two or more digests is refused before anything is written: which digest would
+     * end up tagged is undefined (tags are set in parallel). Names resolve as the import tags them (a bare tag with
+     * the run's targetRepository or containerd's image name).
+     */
+    private void refuseTagsOfTwoDigests(List<TaskPool.Outcome<Planned>> outcomes) {
+        Map<String, Set<String>> digests = new LinkedHashMap<>();
+        for (TaskPool.Outcome<Planned> outcome : outcomes) {
+            if (outcome.failure() == null && outcome.value().target().tag() != null) {
+                digests.computeIfAbsent(outcome.value().target().shortName(), t -> new java.util.LinkedHashSet<>())
+                        .add(outcome.value().graph().root().digest());
+            }
+        }
+        for (Map.Entry<String, Set<String>> e : digests.entrySet()) {
+            if (e.getValue().size() > 1) {
+                throw new RunFailedException("Archive " + store.blobUri(request.source().name()) + " (source) is"
+                        + " refused: its index.json names " + e.getKey() + " for more than one digest ("
+                        + String.join(", ", e.getValue()) + "), so which one would be tagged is undefined. Nothing"
+                        + " was imported; export the archive again with one digest per tag.");
+            }
+        }
     }
 
     private static String label(IndexEntry entry) {

@@ -206,6 +206,18 @@ class HostileArchiveTest {
             }
             return t;
         }), ReaderLimits.DEFAULTS.withMaxEntries(4), "more than 4 entries"));
+        // Issue 12 item 2: the tag, manifest and reference limits, each named when exceeded.
+        Descriptor platforms = C.index(java.util.Map.of("amd64", MANIFEST));
+        cases.add(new Case("more tags than the limit", () -> archive(LAYOUT, index(MANIFEST, MANIFEST), LAYER, CONFIG,
+                MANIFEST), ReaderLimits.DEFAULTS.withMaxGraph(1, 10, 10), "more than the reader's limit of 1 tags per"
+                + " archive (ReaderLimits.maxTags)"));
+        cases.add(new Case("more manifests than the limit", () -> archive(LAYOUT, index(platforms), LAYER, CONFIG,
+                MANIFEST, platforms), ReaderLimits.DEFAULTS.withMaxGraph(10, 1, 10), "more than 1 distinct manifests"
+                + " are reachable from index.json, the reader's limit of manifests per archive"
+                + " (ReaderLimits.maxManifests)"));
+        cases.add(new Case("more references than the limit", () -> archive(LAYOUT, index(MANIFEST), LAYER, CONFIG,
+                MANIFEST), ReaderLimits.DEFAULTS.withMaxGraph(10, 10, 1), "more than 1 descriptors together, the"
+                + " reader's limit (ReaderLimits.maxReferences)"));
         // Catalog tampering (archives this SDK wrote).
         cases.add(bad("catalog's index digest mismatch", () -> tamperedOwnArchive("index.json", "team/app:1.0",
                 "team/app:1.1"), "records index.json's digest"));

@@ -34,7 +34,7 @@ import org.ocitransfer.core.run.ContentGraph;
 class ArchiveReaderFuzzTest {
 
     /** Small limits, so the fuzzer reaches them with small inputs. */
-    static final ReaderLimits LIMITS = new ReaderLimits(64, 4096, 64 * 1024, 64 * 1024, 6);
+    static final ReaderLimits LIMITS = new ReaderLimits(64, 4096, 64 * 1024, 64 * 1024, 6, 64, 64, 4096);
 
     @FuzzTest(maxDuration = "5m")
     void archiveIsRefusedOrReadWithOurExceptionsOnly(byte[] input) {

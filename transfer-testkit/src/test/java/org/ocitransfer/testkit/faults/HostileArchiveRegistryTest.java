@@ -27,6 +27,8 @@ import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.content.Digest;
+import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.core.registry.http.HttpRepository;
 import org.ocitransfer.testkit.assertions.RegistryAssertions;
@@ -109,6 +111,105 @@ class HostileArchiveRegistryTest {
         }
     }
 
+    /**
+     * Issue 12 items 1 and 4 against the real registry: OCI layouts (no catalog) naming {@code hostile/app:v1} for
+     * two digests, or whose root is mislabelled. Each run fails naming the entry; the registry gets no tag and
+     * none of the manifests.
+     */
+    static Stream<Arguments> oddLayouts() {
+        GeneratedArtifact other = new ContentGenerator(32).image(1_000, 2_000);
+        byte[] untyped = ("{\"schemaVersion\":2,\"config\":" + json(config()) + ",\"layers\":["
+                + String.join(",", app.blobs().stream().filter(d -> !d.equals(config())).map(
+                        HostileArchiveRegistryTest::json).toList()) + "]}").getBytes(StandardCharsets.UTF_8);
+        byte[] schema1 = ("{\"schemaVersion\":1,\"mediaType\":\"application/vnd.docker.distribution.manifest.v1"
+                + "+prettyjws\",\"name\":\"hostile/app\",\"tag\":\"v1\",\"architecture\":\"amd64\","
+                + "\"fsLayers\":[{\"blobSum\":\"" + layer().digest() + "\"}],\"history\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] layersIndex = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"layers\":["
+                + json(layer()) + "]}").getBytes(StandardCharsets.UTF_8);
+        Descriptor untypedRoot = Descriptor.of("application/octet-stream", untyped);
+        Descriptor schema1Root = Descriptor.of(MediaTypes.DOCKER_MANIFEST, schema1);
+        Descriptor layersIndexRoot = Descriptor.of(MediaTypes.OCI_INDEX, layersIndex);
+        List<byte[]> appBlobs = app.contents().stream().map(GeneratedContent::bytes).toList();
+        List<byte[]> both = new java.util.ArrayList<>(appBlobs);
+        other.contents().forEach(c -> both.add(c.bytes()));
+        return Stream.of(
+                Arguments.of(Named.of("two digests under one ref.name", layout(List.of(app.root(), other.root()),
+                        both)), List.of("names hostile/app:v1 for more than one digest", app.digest(),
+                        other.digest()), List.of(app.root(), other.root())),
+                Arguments.of(Named.of("root typed application/octet-stream", layout(List.of(untypedRoot),
+                        withBlob(appBlobs, untyped))), List.of("index.json manifests[0] (hostile/app:v1) is typed"
+                        + " application/octet-stream"), List.of(Descriptor.of(MediaTypes.OCI_MANIFEST, untyped))),
+                Arguments.of(Named.of("root with a schemaVersion 1 body", layout(List.of(schema1Root),
+                        withBlob(appBlobs, schema1))), List.of("declares schemaVersion 1", "hostile/app:v1"),
+                        List.of(schema1Root)),
+                Arguments.of(Named.of("index root with layers[] and no manifests[]", layout(List.of(layersIndexRoot),
+                        withBlob(appBlobs, layersIndex))), List.of("has no 'manifests' array", "hostile/app:v1"),
+                        List.of(layersIndexRoot)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddLayouts")
+    void oddLayoutIsRefusedNamingTheEntryAndTheRegistryGetsNoTagNorManifest(byte[] layout, List<String> expected,
+                                                                           List<Descriptor> roots) throws IOException {
+        try (TransferRig rig = new TransferRig(dir.resolve("rig"), source.registry().url(), target.registry().url())) {
+            Files.write(rig.in.resolve(TransferRig.BLOB), layout);
+            PipelineRun run = rig.client.createOrUpdatePipelineRun("oddimport",
+                    PipelineRunRequest.importBlob(TransferRig.IMPORTER, TransferRig.BLOB), null);
+
+            assertThat(run.status()).as(run.response().pipelineRunErrorMessage()).isEqualTo(RunStatus.Failed);
+            for (String phrase : expected) {
+                assertThat(run.response().pipelineRunErrorMessage()).contains(phrase);
+            }
+            assertThat(rig.noRunLeftGoing()).isTrue();
+        }
+        try (HttpRegistry direct = HttpRegistry.builder().uri(target.registry().url()).build()) {
+            HttpRepository repository = direct.repository("hostile/app");
+            RegistryAssertions.assertNoTag(repository, "v1");
+            for (Descriptor root : roots) {
+                assertThat(repository.exists(Descriptor.of(MediaTypes.OCI_MANIFEST, root.digest(), root.size())))
+                        .as("manifest %s", root.digest()).isFalse();
+            }
+        }
+    }
+
+    /** An OCI layout tar (no catalog) naming each root {@code hostile/app:v1}, holding these blobs. */
+    private static byte[] layout(List<Descriptor> roots, List<byte[]> blobs) {
+        String index = "{\"schemaVersion\":2,\"manifests\":[" + String.join(",", roots.stream().map(r ->
+                "{\"mediaType\":\"" + r.mediaType() + "\",\"digest\":\"" + r.digest() + "\",\"size\":" + r.size()
+                + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"hostile/app:v1\"}}").toList()) + "]}";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            put(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+            put(tar, "index.json", index.getBytes(StandardCharsets.UTF_8));
+            java.util.Set<String> written = new java.util.HashSet<>();
+            for (byte[] blob : blobs) {
+                String hex = Digest.sha256(blob).toString().substring("sha256:".length());
+                if (written.add(hex)) {
+                    put(tar, "blobs/sha256/" + hex, blob);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<byte[]> withBlob(List<byte[]> blobs, byte[] extra) {
+        List<byte[]> all = new java.util.ArrayList<>(blobs);
+        all.add(extra);
+        return all;
+    }
+
+    private static Descriptor config() {
+        return app.blobs().get(0);
+    }
+
+    private static String json(Descriptor d) {
+        return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size()
+                + "}";
+    }
+
     private static Arguments hostile(String name, String expected, String askedCatalog, UnaryOperator<byte[]> damage) {
         return Arguments.of(Named.of(name, damage), expected, askedCatalog);
     }
@@ -143,7 +244,10 @@ class HostileArchiveRegistryTest {
     }
 
     private static void put(TarArchiveOutputStream tar, String name, String content) throws IOException {
-        byte[] data = content.getBytes(StandardCharsets.UTF_8);
+        put(tar, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name, true);
         entry.setSize(data.length);
         tar.putArchiveEntry(entry);

@@ -100,6 +100,21 @@ class HostileArchiveImportTest {
         }
     }
 
+    /** Issue 12 item 7: regctl's and ctr's exports add manifest.json and repositories for docker load. */
+    @Test
+    void aLayoutWithDockerLoadsManifestJsonAndRepositoriesImports(@TempDir Path own) {
+        HostileArchives.Case export = new HostileArchives.Case("regctl/ctr export", "",
+                t -> HostileArchives.valid(t, HostileArchives::dockerLoadFiles), null, false);
+        try (HostileImport b = new HostileImport(own)) {
+            b.freshTarget("dockerload");
+            PipelineRun run = b.importCase(export, "hostiledockerload", "dockerload.tar");
+
+            assertThat(run.status()).as(run.response().pipelineRunErrorMessage()).isEqualTo(RunStatus.Succeeded);
+            assertThat(b.target.repository(HostileArchives.REPOSITORY).resolve(HostileArchives.TAG).digest())
+                    .isEqualTo(HostileArchives.MANIFEST.digest());
+        }
+    }
+
     @Test
     void aGzipBombLayerImportsOnItsDigestAloneAndIsStoredAsItCame(@TempDir Path own) throws IOException {
         byte[] bomb = GzipBomb.bytes();

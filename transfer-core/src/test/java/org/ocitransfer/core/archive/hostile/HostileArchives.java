@@ -211,6 +211,47 @@ final class HostileArchives {
         cases.add(bad("catalog places a blob at another offset", "the archive was altered",
                 t -> t.raw(tampered("catalog.json", "\"offset\":512}", "\"offset\":513}"))));
 
+        // Issue 12 item 1: one ref.name for two digests (which one ends up tagged would depend on timing).
+        cases.add(bad("two digests under one ref.name", "names hostile/app:v1 for more than one digest",
+                t -> archive(t, "{\"schemaVersion\":2,\"manifests\":[" + named(MANIFEST, REPOSITORY + ":" + TAG)
+                        + "," + named(OTHER_MANIFEST, REPOSITORY + ":" + TAG) + "]}", CONFIG_BYTES, MANIFEST_BYTES,
+                        LAYER_BYTES, OTHER_CONFIG_BYTES, OTHER_MANIFEST_BYTES)));
+
+        // Issue 12 item 4: mislabelled roots, each named in the refusal.
+        byte[] untyped = ("{\"schemaVersion\":2,\"config\":" + json(CONFIG) + ",\"layers\":[" + json(LAYER) + "]}")
+                .getBytes(StandardCharsets.UTF_8); // an image manifest body without its optional mediaType field
+        cases.add(bad("root typed application/octet-stream with a JSON body",
+                "index.json manifests[0] (hostile/app:v1) is typed application/octet-stream",
+                t -> archive(t, indexJson(Descriptor.of("application/octet-stream", untyped)), CONFIG_BYTES, untyped,
+                        LAYER_BYTES)));
+        byte[] schema1 = ("{\"schemaVersion\":1,\"mediaType\":\"application/vnd.docker.distribution.manifest.v1"
+                + "+prettyjws\",\"name\":\"hostile/app\",\"tag\":\"v1\",\"architecture\":\"amd64\",\"fsLayers\":"
+                + "[{\"blobSum\":\"" + LAYER.digest() + "\"}],\"history\":[{\"v1Compatibility\":\"{}\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        Descriptor schema1Root = Descriptor.of(MediaTypes.DOCKER_MANIFEST, schema1);
+        cases.add(bad("root with a schemaVersion 1 body", "schemaVersion 1",
+                t -> archive(t, indexJson(schema1Root), schema1, LAYER_BYTES)));
+        byte[] layersIndex = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"layers\":["
+                + json(LAYER) + "]}").getBytes(StandardCharsets.UTF_8);
+        Descriptor layersIndexRoot = Descriptor.of(MediaTypes.OCI_INDEX, layersIndex);
+        cases.add(bad("index root with layers[] and no manifests[]", "has no 'manifests' array",
+                t -> archive(t, indexJson(layersIndexRoot), layersIndex, LAYER_BYTES)));
+
+        // Issue 12 item 5: a catalog listing one blob twice and omitting another; entries after the end marker.
+        cases.add(bad("catalog lists one blob twice and omits another", "lists blob " + CONFIG.digest() + " twice",
+                t -> t.raw(ownArchiveWithCatalog(catalog -> catalog.replace(blobItem(catalog, LAYER),
+                        blobItem(catalog, CONFIG))))));
+        cases.add(bad("an entry after the end-of-archive marker", "after the end-of-archive marker", t -> {
+            valid(t, x -> { });
+            t.file("blobs/sha256/" + "e".repeat(64), "hidden").end();
+        }));
+
+        // Issue 12 item 7: beside a layout, only docker load's manifest.json and repositories are ignored.
+        cases.add(bad("a top-level file other than docker load's two", "unexpected file", t -> valid(t,
+                x -> dockerLoadFiles(x).file("manifest.yaml", "x"))));
+        cases.add(bad("docker load's manifest.json inside blobs/", "unexpected file",
+                t -> valid(t, x -> x.file("blobs/manifest.json", "[]"))));
+
         // Not tar at all.
         cases.add(bad("random bytes", "not a tar archive", t -> t.raw(random(4096, 3))));
         cases.add(bad("plain text", "not a tar archive",
@@ -220,6 +261,14 @@ final class HostileArchives {
         cases.add(bad("empty file", "not a tar archive", t -> { }));
         return cases;
     }
+
+    /** A second image (another config, the same layer), to name under the same ref.name as the base image. */
+    static final byte[] OTHER_CONFIG_BYTES = ("{\"architecture\":\"arm64\",\"os\":\"linux\",\"config\":{},"
+            + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + LAYER.digest() + "\"]}}")
+            .getBytes(StandardCharsets.UTF_8);
+    static final Descriptor OTHER_CONFIG = Descriptor.of(MediaTypes.OCI_CONFIG, OTHER_CONFIG_BYTES);
+    static final byte[] OTHER_MANIFEST_BYTES = image(OTHER_CONFIG, LAYER);
+    static final Descriptor OTHER_MANIFEST = Descriptor.of(MediaTypes.OCI_MANIFEST, OTHER_MANIFEST_BYTES);
 
     // ----- the valid base and building blocks -----
 
@@ -431,6 +480,76 @@ final class HostileArchives {
         t.end();
     }
 
+    /**
+     * Fan-out (issue 12 item 2): one index of {@code manifests} small image manifests (each distinct by an
+     * annotation, all sharing the base config and layer), named by index.json under {@code tags} tags
+     * ({@code hostile/app:t0} ...): about 1.3 KB of archive per manifest.
+     */
+    static void fanOut(TarStream t, int manifests, int tags) {
+        List<String> children = new ArrayList<>(manifests);
+        List<byte[]> bodies = new ArrayList<>(manifests);
+        for (int i = 0; i < manifests; i++) {
+            byte[] body = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+                    + json(CONFIG) + ",\"layers\":[" + json(LAYER) + "],\"annotations\":{\"n\":\"" + i + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            bodies.add(body);
+            children.add(json(Descriptor.of(MediaTypes.OCI_MANIFEST, body)));
+        }
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + String.join(",", children) + "]}").getBytes(StandardCharsets.UTF_8);
+        Descriptor root = Descriptor.of(MediaTypes.OCI_INDEX, index);
+        List<String> named = new ArrayList<>(tags);
+        for (int i = 0; i < tags; i++) {
+            named.add(named(root, REPOSITORY + ":t" + i));
+        }
+        t.file("oci-layout", LAYOUT).file("index.json", "{\"schemaVersion\":2,\"manifests\":["
+                + String.join(",", named) + "]}");
+        t.file("blobs/sha256/" + hex(root), index);
+        for (byte[] body : bodies) {
+            t.file("blobs/sha256/" + hex(Descriptor.of("x", body)), body);
+        }
+        blobs(t, CONFIG_BYTES, LAYER_BYTES).end();
+    }
+
+    /**
+     * This SDK's archive with a catalog.json just under the reader's 16 MiB limit (issue 12 item 3), streamed into
+     * {@code t} (so a small heap can write it). When {@code consistent}, the catalog is the export's own padded with
+     * whitespace (valid, so the archive imports); otherwise its blobs list goes on with about 90,000 blobs the archive
+     * does not hold.
+     */
+    static void ownArchiveWithCatalogAtLimit(TarStream t, boolean consistent) {
+        int target = 16 * 1024 * 1024 - 64;
+        ArchivePlan plan = plan();
+        byte[] archive = write(plan);
+        PlannedEntry e = catalogEntry(plan);
+        String catalog = new String(archive, (int) e.dataOffset(), (int) e.size(), StandardCharsets.UTF_8);
+        String head = consistent ? catalog : catalog.substring(0, catalog.length() - 2); // without the closing "]}"
+        String tail = consistent ? "" : "]}";
+        String item = ",{\"digest\":\"sha256:" + "0".repeat(64) + "\",\"size\":1000,\"mediaType\":\""
+                + MediaTypes.OCI_LAYER_GZIP + "\",\"offset\":0}";
+        int items = consistent ? 0 : (target - head.length() - tail.length()) / item.length();
+        long size = consistent ? target : head.length() + (long) items * item.length() + tail.length();
+        t.raw(Arrays.copyOf(archive, (int) e.headerOffset()));
+        t.raw(TarStream.header(ArchivePlan.CATALOG_JSON, '0', TarStream.octal(size)));
+        t.raw(head.getBytes(StandardCharsets.UTF_8));
+        if (consistent) {
+            t.raw(" ".repeat((int) (size - head.length())).getBytes(StandardCharsets.US_ASCII));
+        }
+        HexFormat hexFormat = HexFormat.of();
+        byte[] digest = new byte[32];
+        for (int i = 0; i < items; i++) {
+            digest[28] = (byte) (i >>> 24);
+            digest[29] = (byte) (i >>> 16);
+            digest[30] = (byte) (i >>> 8);
+            digest[31] = (byte) (i + 1);
+            t.raw(item.replace("0".repeat(64), hexFormat.formatHex(digest)).getBytes(StandardCharsets.US_ASCII));
+        }
+        t.raw(tail.getBytes(StandardCharsets.US_ASCII));
+        t.raw(new byte[(int) ((512 - size % 512) % 512)]);
+        long after = e.dataOffset() + ((e.size() + 511) / 512) * 512;
+        t.raw(Arrays.copyOfRange(archive, (int) after, archive.length));
+    }
+
     /** An image manifest of 4 MiB + 1 byte (valid JSON, padded with spaces), correctly digested. */
     private static void hugeManifest(TarStream t) {
         byte[] base = MANIFEST_BYTES;
@@ -487,6 +606,54 @@ final class HostileArchives {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The two files {@code regctl image export} and {@code ctr images export} add beside the OCI layout for
+     * {@code docker load}: manifest.json and repositories, naming the base image.
+     */
+    static TarStream dockerLoadFiles(TarStream t) {
+        return t.file("manifest.json", "[{\"Config\":\"blobs/sha256/" + hex(CONFIG) + "\",\"RepoTags\":[\""
+                        + REPOSITORY + ":" + TAG + "\"],\"Layers\":[\"blobs/sha256/" + hex(LAYER) + "\"]}]")
+                .file("repositories", "{\"" + REPOSITORY + "\":{\"" + TAG + "\":\"" + hex(MANIFEST) + "\"}}");
+    }
+
+    /** An index.json item naming {@code d} as {@code refName}. */
+    static String named(Descriptor d, String refName) {
+        return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size()
+                + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + refName + "\"}}";
+    }
+
+    /** The item of blob {@code d} in this SDK's catalog.json: {@code {"digest":...,"offset":...}}. */
+    private static String blobItem(String catalog, Descriptor d) {
+        int start = catalog.indexOf("{\"digest\":\"" + d.digest() + "\"");
+        return catalog.substring(start, catalog.indexOf('}', start) + 1);
+    }
+
+    /**
+     * This SDK's archive with catalog.json rewritten (any length: the catalog comes before the blobs, whose offsets
+     * count from the first blob header, so nothing else moves). The archive is otherwise byte for byte the export's.
+     */
+    static byte[] ownArchiveWithCatalog(java.util.function.UnaryOperator<String> rewrite) {
+        ArchivePlan plan = plan();
+        byte[] archive = write(plan);
+        PlannedEntry e = catalogEntry(plan);
+        String catalog = new String(archive, (int) e.dataOffset(), (int) e.size(), StandardCharsets.UTF_8);
+        String rewritten = rewrite.apply(catalog);
+        if (rewritten.equals(catalog)) {
+            throw new IllegalStateException("The rewrite left catalog.json as it was: " + catalog);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(archive, 0, (int) e.headerOffset());
+        new TarStream(out).file(ArchivePlan.CATALOG_JSON, rewritten);
+        long after = e.dataOffset() + ((e.size() + 511) / 512) * 512;
+        out.write(archive, (int) after, archive.length - (int) after);
+        return out.toByteArray();
+    }
+
+    private static PlannedEntry catalogEntry(ArchivePlan plan) {
+        return plan.entries().stream().filter(p -> p.name().equals(ArchivePlan.CATALOG_JSON)).findFirst()
+                .orElseThrow();
     }
 
     /** This SDK's archive with one same-length replacement inside one entry's data (checksums stay valid). */
