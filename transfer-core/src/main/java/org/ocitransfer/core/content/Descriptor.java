@@ -1,13 +1,21 @@
 package org.ocitransfer.core.content;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * An OCI content descriptor: what a piece of content is, its digest and its size.
+ *
+ * <p>As JSON it has exactly the OCI descriptor's fields named below (empty ones left out): Jackson sees only the
+ * record components marked {@link JsonProperty}, never other accessors ({@link #isManifest()} would otherwise be
+ * written as {@code "manifest": true}).
  *
  * @param mediaType    the content's media type
  * @param digest       {@code sha256:<hex>}
@@ -19,8 +27,14 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Descriptor(String mediaType, String digest, long size, List<String> urls,
-                         Map<String, String> annotations, Map<String, Object> platform, String artifactType) {
+@JsonAutoDetect(getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE,
+        fieldVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
+@JsonPropertyOrder({"mediaType", "artifactType", "digest", "size", "urls", "annotations", "platform"})
+public record Descriptor(@JsonProperty("mediaType") String mediaType, @JsonProperty("digest") String digest,
+                         @JsonProperty("size") long size, @JsonProperty("urls") List<String> urls,
+                         @JsonProperty("annotations") Map<String, String> annotations,
+                         @JsonProperty("platform") Map<String, Object> platform,
+                         @JsonProperty("artifactType") String artifactType) {
 
     /** Validates the digest and size. */
     public Descriptor {

@@ -35,6 +35,7 @@ import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.registry.TagBatchSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +145,11 @@ public final class ImportRunner {
                 Map<Integer, List<Integer>> units = units(planned);
                 pushBlobs(pool, reader, planned, units, failures, continueOnErrors, parallel);
                 pushManifests(pool, reader, planned, units, failures, continueOnErrors, counted);
-                tagAll(pool, planned, failures, continueOnErrors, results, imported);
+                // One index.json write for all the tags of an OCI layout target, not one per tag.
+                try (TagBatchSupport.TagBatch tags = TagBatchSupport.open(registry,
+                        planned.stream().map(p -> p.target().repository()).toList())) {
+                    tagAll(pool, planned, failures, continueOnErrors, results, imported);
+                }
             }
         }
         long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();

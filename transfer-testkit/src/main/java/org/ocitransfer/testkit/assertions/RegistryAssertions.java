@@ -18,7 +18,8 @@ import org.ocitransfer.core.registry.Repository;
 
 /**
  * Assertions about registry content for tests, over any {@link Repository} (the HTTP client, an OCI layout, the
- * memory registry): a tag points at a digest; two repositories hold the same graph. Failures are
+ * memory registry): a tag points at a digest; two repositories hold the same graph. An OCI layout asserted on is
+ * also checked to hold only JSON fields the OCI specs define ({@link SpecDocuments}). Failures are
  * {@link AssertionError}s whose messages name the repository, the reference and every piece that differs.
  */
 public final class RegistryAssertions {
@@ -34,6 +35,7 @@ public final class RegistryAssertions {
      * @param expectedDigest {@code sha256:...}
      */
     public static void assertTag(Repository repository, String tag, String expectedDigest) {
+        checkLayout(repository);
         Descriptor actual = resolve(repository, tag);
         if (!actual.digest().equals(expectedDigest)) {
             throw new AssertionError("Tag " + where(repository) + ":" + tag + " points at " + actual.digest()
@@ -43,6 +45,7 @@ public final class RegistryAssertions {
 
     /** Asserts the tag resolves to this manifest: same digest, size and media type. */
     public static void assertTag(Repository repository, String tag, Descriptor expected) {
+        checkLayout(repository);
         Descriptor actual = resolve(repository, tag);
         if (!actual.digest().equals(expected.digest()) || actual.size() != expected.size()
                 || !actual.mediaType().equals(expected.mediaType())) {
@@ -81,6 +84,8 @@ public final class RegistryAssertions {
      */
     public static void assertSameGraph(Repository a, String refA, Repository b, String refB,
                                        boolean includeReferrers) {
+        checkLayout(a);
+        checkLayout(b);
         Descriptor rootA = resolve(a, refA);
         Descriptor rootB = resolve(b, refB);
         if (!rootA.digest().equals(rootB.digest())) {
@@ -204,6 +209,14 @@ public final class RegistryAssertions {
         } catch (RegistryException e) {
             throw new AssertionError(where(repository) + ":" + reference + " does not resolve: " + e.getMessage(),
                     e);
+        }
+    }
+
+    /** An OCI layout's files are checked against the specs' field sets ({@link SpecDocuments}) whenever asserted on. */
+    private static void checkLayout(Repository repository) {
+        String location = repository.registryLocation();
+        if (location.startsWith("oci-layout:")) {
+            SpecDocuments.assertLayout(java.nio.file.Path.of(location.substring("oci-layout:".length())));
         }
     }
 

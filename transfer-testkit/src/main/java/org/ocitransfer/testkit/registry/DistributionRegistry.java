@@ -19,11 +19,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ocitransfer.testkit.assertions.SpecDocuments;
 import org.ocitransfer.testkit.tools.ExternalTool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,7 @@ public final class DistributionRegistry implements AutoCloseable {
     private final boolean relativeUrls;
     private final Duration startTimeout;
     private final TokenServer tokenServer;
+    private final boolean checkDocuments;
     private int port;
     private Process process;
     private boolean closed;
@@ -87,6 +90,7 @@ public final class DistributionRegistry implements AutoCloseable {
         this.logFile = storageDir.resolve("registry.log");
         this.relativeUrls = b.relativeUrls;
         this.startTimeout = b.startTimeout;
+        this.checkDocuments = b.checkDocuments;
         this.username = mode == AuthMode.OPEN ? null : b.username;
         this.password = mode == AuthMode.OPEN ? null : (b.password != null ? b.password : randomHex(12));
         TokenServer tokens = null;
@@ -202,7 +206,15 @@ public final class DistributionRegistry implements AutoCloseable {
         }
     }
 
-    /** Stops the process and the token server, and deletes the storage directory. Idempotent. */
+    /**
+     * Stops the process and the token server, and deletes the storage directory. Idempotent.
+     *
+     * <p>Before deleting, checks every manifest the registry stored against the OCI specs' field sets
+     * ({@link SpecDocuments}), unless {@link Builder#checkDocuments(boolean)} turned it off: so every test that
+     * writes to a registry checks that what was written holds only fields the specs define.
+     *
+     * @throws AssertionError (after cleaning up) listing each manifest field no spec defines
+     */
     @Override
     public void close() {
         if (closed) {
@@ -210,10 +222,13 @@ public final class DistributionRegistry implements AutoCloseable {
         }
         closed = true;
         stopProcess();
+        List<String> violations = checkDocuments && Files.isDirectory(dataDir())
+                ? SpecDocuments.registryStorageViolations(dataDir()) : List.of();
         if (tokenServer != null) {
             tokenServer.close();
         }
         deleteTree(storageDir);
+        SpecDocuments.fail("The registry " + url(), violations);
     }
 
     /** The last part of the process's output, for failure messages. */
@@ -428,6 +443,7 @@ public final class DistributionRegistry implements AutoCloseable {
         private Path parentDir;
         private Duration startTimeout = Duration.ofSeconds(30);
         private Consumer<TokenServer.Builder> tokenServerCustomizer = b -> { };
+        private boolean checkDocuments = true;
 
         private Builder() {
         }
@@ -475,6 +491,15 @@ public final class DistributionRegistry implements AutoCloseable {
          */
         public Builder tokenServer(Consumer<TokenServer.Builder> customizer) {
             this.tokenServerCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
+         * Whether {@link DistributionRegistry#close()} checks the stored manifests against the OCI specs' field
+         * sets (default true). Turn it off only for a test that pushes non-conforming manifests on purpose.
+         */
+        public Builder checkDocuments(boolean check) {
+            this.checkDocuments = check;
             return this;
         }
 

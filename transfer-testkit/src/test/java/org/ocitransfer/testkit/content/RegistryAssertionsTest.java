@@ -46,7 +46,8 @@ class RegistryAssertionsTest {
         Path layoutDir = dir.resolve("layout");
         Process p = new ProcessBuilder(skopeo.toString(), "copy", "--all", "--preserve-digests",
                 "--src-tls-verify=false", "docker://" + registry.registry().host() + "/deep/nested/team/app:multi",
-                "oci:" + layoutDir + ":multi").redirectErrorStream(true).start();
+                // The layout's ref.name is repository:tag: how an oci-layout registry names tags.
+                "oci:" + layoutDir + ":copied:multi").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();

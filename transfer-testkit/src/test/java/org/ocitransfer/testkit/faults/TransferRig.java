@@ -23,6 +23,7 @@ import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.http.RetryPolicy;
 import org.ocitransfer.core.registry.http.Timeouts;
+import org.ocitransfer.testkit.assertions.SpecDocuments;
 
 /**
  * One client (its own state directory) with export pipeline {@value #EXPORTER} (a source registry URL into
@@ -119,8 +120,10 @@ final class TransferRig implements AutoCloseable {
         }
     }
 
+    /** Closes the client, then checks that the archives exported into {@code out/} hold only spec-defined fields. */
     @Override
     public void close() {
         client.close();
+        SpecDocuments.assertArchives(out);
     }
 }

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import org.ocitransfer.core.registry.auth.RegistryCredential;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.http.RetryPolicy;
+import org.ocitransfer.testkit.assertions.SpecDocuments;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.proxy.Fault;
@@ -47,6 +49,12 @@ class RegistryTransferTest {
 
     @TempDir
     Path dir;
+
+    /** Every archive the runs wrote holds only fields the OCI specs (and docs/archive-format.md) define. */
+    @AfterEach
+    void archivesHoldOnlySpecFields() {
+        SpecDocuments.assertArchives(dir.resolve("container"));
+    }
 
     private static CredentialProvider credentialsOf(DistributionRegistry... registries) {
         return host -> {

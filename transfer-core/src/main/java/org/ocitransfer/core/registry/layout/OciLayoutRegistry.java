@@ -14,11 +14,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
@@ -28,24 +34,46 @@ import org.ocitransfer.core.io.AtomicFiles;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.registry.TagBatchSupport;
 import org.ocitransfer.core.registry.TagListSupport;
 
 /**
  * An OCI image layout directory as a registry ({@code oci-layout:/path}): blobs in {@code blobs/<alg>/<hex>}, tags
- * in {@code index.json} as {@code org.opencontainers.image.ref.name} = {@code repo:tag}. A layout whose ref.names
- * are bare tags (as skopeo writes them) is read as one repository: every repository name sees those tags.
+ * in {@code index.json}.
  *
- * <p>Blobs are written to an ingest file and renamed into place once verified, so no reader sees a partial blob;
- * index.json is replaced atomically under a file lock, so concurrent writers (threads or processes) keep every tag.
+ * <p><b>Names.</b> Tag {@code T} of repository {@code R} is the index.json entry whose
+ * {@code org.opencontainers.image.ref.name} is exactly {@code R:T} (for example {@code team/app:1}), for reading and
+ * for writing alike; it is the name this SDK's archives give the artifact in their index.json. An entry whose
+ * ref.name has no repository (a bare {@code 1}, as {@code skopeo copy ... oci:DIR:1} writes it) is no repository's
+ * tag: {@code team/app:1} never resolves to it, tagging {@code team/app:1} leaves it alone, and it is not listed as
+ * a tag. Every repository of a layout shares its blobs, so such an entry is reached by digest
+ * ({@code any/name@sha256:...}); {@link #references()} lists every ref.name as written.
+ *
+ * <p><b>Writes.</b> Blobs are written to an ingest file and renamed into place once verified, so no reader sees a
+ * partial blob. index.json is replaced atomically (a temporary file renamed over it) under a lock that excludes this
+ * JVM's threads and other processes, re-read under that lock, so concurrent writers keep every tag. Inside a
+ * {@linkplain #openTagBatch() tag batch}, tags are kept in memory (visible to {@code resolve} and {@code tags}) and
+ * index.json is written once when the batch closes: a tag alone costs a rewrite of the whole file. Reads parse
+ * index.json again only when the file changed (its identity, size or time).
  */
 public final class OciLayoutRegistry implements Registry {
 
     /** The annotation naming a manifest in index.json. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A tag, as the distribution spec defines it. */
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     private static final byte[] LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
     private final Path root;
+    /** Guards the batch state below. */
+    private final Object batchLock = new Object();
+    /** Tags set in open batches, not yet written: ref.name to manifest, in the order they were set. */
+    private final Map<String, Descriptor> pending = new LinkedHashMap<>();
+    private int openBatches;
+    /** How many batch writes failed: a batch open while one failed lost tags, and says so when it closes. */
+    private long failedWrites;
+    private volatile Snapshot snapshot;
 
     private OciLayoutRegistry(Path root) {
         this.root = root;
@@ -111,16 +139,66 @@ public final class OciLayoutRegistry implements Registry {
         return new LayoutRepository(name);
     }
 
-    /** Every {@code ref.name} in index.json with the manifest it names, in file order. */
+    /**
+     * Every {@code ref.name} in index.json with the manifest it names, in file order, then the tags of open batches
+     * not yet written.
+     */
     public List<NamedManifest> references() {
-        List<NamedManifest> out = new ArrayList<>();
-        for (JsonNode entry : readIndex().path("manifests")) {
-            String name = entry.path("annotations").path(REF_NAME).asText(null);
-            if (name != null) {
-                out.add(new NamedManifest(name, toDescriptor(entry)));
-            }
+        List<NamedManifest> out = new ArrayList<>(snapshot().named());
+        synchronized (batchLock) {
+            pending.forEach((name, d) -> out.add(new NamedManifest(name, d)));
         }
         return out;
+    }
+
+    /**
+     * Opens a batch of tags over the whole layout: until it closes, tags are kept in memory and visible to reads;
+     * its close writes index.json once with all of them. Batches may overlap (each close writes what is pending).
+     */
+    public TagBatchSupport.TagBatch openTagBatch() {
+        long failuresAtOpen;
+        synchronized (batchLock) {
+            openBatches++;
+            failuresAtOpen = failedWrites;
+        }
+        return new TagBatchSupport.TagBatch() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                Map<String, Descriptor> batch;
+                long failuresBefore;
+                synchronized (batchLock) {
+                    openBatches--;
+                    batch = new LinkedHashMap<>(pending);
+                    failuresBefore = failedWrites;
+                }
+                if (failuresBefore != failuresAtOpen) {
+                    throw new RegistryException(RegistryException.Reason.OTHER, "Tags of a batch could not be"
+                            + " written to " + root + "/index.json (an overlapping batch failed to write it; see"
+                            + " that error): set them again");
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    writeTags(batch);
+                } catch (RuntimeException e) {
+                    synchronized (batchLock) {
+                        failedWrites++;
+                        batch.forEach(pending::remove);
+                    }
+                    throw e;
+                }
+                synchronized (batchLock) {
+                    batch.forEach(pending::remove);
+                }
+            }
+        };
     }
 
     /**
@@ -135,6 +213,96 @@ public final class OciLayoutRegistry implements Registry {
     private Path blobPath(String digest) {
         Digest d = Digest.parse(digest);
         return root.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
+    }
+
+    /** index.json as last parsed, parsed again only when the file changed. */
+    private Snapshot snapshot() {
+        Path index = root.resolve("index.json");
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(index, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Reason.INVALID, "Cannot read " + index + ": "
+                    + e.getMessage() + " (the layout is damaged)", 0, List.of(), e);
+        }
+        Snapshot current = snapshot;
+        if (current != null && current.sameFile(attributes)) {
+            return current;
+        }
+        List<NamedManifest> named = new ArrayList<>();
+        Map<String, Descriptor> byName = new HashMap<>();
+        Map<String, Descriptor> byDigest = new HashMap<>();
+        for (JsonNode entry : readIndex().path("manifests")) {
+            Descriptor d = toDescriptor(entry);
+            byDigest.putIfAbsent(d.digest(), d.plain());
+            String name = entry.path("annotations").path(REF_NAME).asText(null);
+            if (name != null) {
+                named.add(new NamedManifest(name, d));
+                byName.putIfAbsent(name, d.plain());
+            }
+        }
+        Snapshot parsed = new Snapshot(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
+                List.copyOf(named), byName, byDigest);
+        snapshot = parsed;
+        return parsed;
+    }
+
+    /** The manifest a ref.name names: a tag of an open batch, else index.json's first entry with that name. */
+    private Descriptor named(String refName) {
+        synchronized (batchLock) {
+            Descriptor d = pending.get(refName);
+            if (d != null) {
+                return d.plain();
+            }
+        }
+        return snapshot().byName().get(refName);
+    }
+
+    /**
+     * Writes these tags into index.json at once: under the lock, re-reads it, drops the entries these ref.names
+     * named, appends the new ones, and replaces the file atomically.
+     */
+    private void writeTags(Map<String, Descriptor> tags) {
+        try {
+            AtomicFiles.withLock(root.resolve(".index.lock"), () -> {
+                ObjectNode index = readIndex();
+                ArrayNode kept = MAPPER.createArrayNode();
+                for (JsonNode entry : index.withArray("manifests")) {
+                    if (!tags.containsKey(entry.path("annotations").path(REF_NAME).asText(null))) {
+                        kept.add(entry);
+                    }
+                }
+                tags.forEach((refName, manifest) -> {
+                    ObjectNode entry = kept.addObject();
+                    entry.put("mediaType", manifest.mediaType());
+                    entry.put("digest", manifest.digest());
+                    entry.put("size", manifest.size());
+                    if (manifest.artifactType() != null) {
+                        entry.put("artifactType", manifest.artifactType());
+                    }
+                    entry.putObject("annotations").put(REF_NAME, refName);
+                });
+                index.set("manifests", kept);
+                AtomicFiles.write(root.resolve("index.json"), MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsBytes(index));
+                return null;
+            });
+        } catch (IOException e) {
+            String what = tags.size() == 1 ? "tag " + tags.keySet().iterator().next() : tags.size() + " tags";
+            throw new RegistryException(RegistryException.Reason.OTHER, "Cannot update " + root
+                    + "/index.json to write " + what + ": " + e.getMessage() + " (check the directory's space and"
+                    + " permissions; index.json is as it was)", 0, List.of(), e);
+        }
+    }
+
+    /** index.json parsed, with the file's identity when it was read. */
+    private record Snapshot(Object fileKey, FileTime modified, long size, List<NamedManifest> named,
+                            Map<String, Descriptor> byName, Map<String, Descriptor> byDigest) {
+
+        boolean sameFile(BasicFileAttributes a) {
+            return fileKey != null && fileKey.equals(a.fileKey()) && modified.equals(a.lastModifiedTime())
+                    && size == a.size();
+        }
     }
 
     private ObjectNode readIndex() {
@@ -160,7 +328,7 @@ public final class OciLayoutRegistry implements Registry {
         }
     }
 
-    private final class LayoutRepository implements Repository, TagListSupport {
+    private final class LayoutRepository implements Repository, TagListSupport, TagBatchSupport {
         private final String name;
 
         LayoutRepository(String name) {
@@ -178,33 +346,33 @@ public final class OciLayoutRegistry implements Registry {
         }
 
         @Override
+        public TagBatchSupport.TagBatch openTagBatch() {
+            return OciLayoutRegistry.this.openTagBatch();
+        }
+
+        @Override
         public Descriptor resolve(String reference) {
             if (reference.contains(":")) {
-                Path path = blobPath(reference);
-                for (NamedManifest m : references()) {
-                    if (m.descriptor().digest().equals(reference)) {
-                        return m.descriptor().plain();
-                    }
+                Descriptor listed = snapshot().byDigest().get(reference);
+                if (listed != null) {
+                    return listed;
                 }
+                Path path = blobPath(reference);
                 if (Files.exists(path)) {
                     return sniff(reference, path);
                 }
-            } else {
-                Descriptor bare = null;
-                for (NamedManifest m : references()) {
-                    if (m.refName().equals(name + ":" + reference)) {
-                        return m.descriptor().plain();
-                    }
-                    if (m.refName().equals(reference)) {
-                        bare = m.descriptor().plain();
-                    }
-                }
-                if (bare != null) {
-                    return bare;
-                }
+                throw new RegistryException(RegistryException.Reason.NOT_FOUND, "Manifest " + name + "@"
+                        + reference + " not found in " + location() + ": the layout has no such blob");
             }
+            Descriptor found = named(name + ":" + reference);
+            if (found != null) {
+                return found;
+            }
+            Descriptor bare = named(reference);
             throw new RegistryException(RegistryException.Reason.NOT_FOUND, "Manifest " + name + ":" + reference
-                    + " not found in " + location() + ": index.json names no such tag (check the reference)");
+                    + " not found in " + location() + ": index.json has no ref.name '" + name + ":" + reference + "'"
+                    + (bare == null ? " (check the reference)" : "; its entry named '" + reference + "' without a"
+                    + " repository is no repository's tag: name it by digest, " + name + "@" + bare.digest()));
         }
 
         private Descriptor sniff(String digest, Path path) {
@@ -291,43 +459,25 @@ public final class OciLayoutRegistry implements Registry {
                         + " in " + location() + ": manifest " + manifest.digest() + " is not there; push it first");
             }
             String refName = name + ":" + tag;
-            try {
-                AtomicFiles.withLock(root.resolve(".index.lock"), () -> {
-                ObjectNode index = readIndex();
-                ArrayNode manifests = index.withArray("manifests");
-                ArrayNode kept = MAPPER.createArrayNode();
-                for (JsonNode entry : manifests) {
-                    if (!refName.equals(entry.path("annotations").path(REF_NAME).asText(null))) {
-                        kept.add(entry);
-                    }
+            Descriptor entry = manifest.plain();
+            synchronized (batchLock) {
+                if (openBatches > 0) {
+                    pending.remove(refName);
+                    pending.put(refName, entry);
+                    return;
                 }
-                ObjectNode entry = kept.addObject();
-                entry.put("mediaType", manifest.mediaType());
-                entry.put("digest", manifest.digest());
-                entry.put("size", manifest.size());
-                if (manifest.artifactType() != null) {
-                    entry.put("artifactType", manifest.artifactType());
-                }
-                entry.putObject("annotations").put(REF_NAME, refName);
-                index.set("manifests", kept);
-                AtomicFiles.write(root.resolve("index.json"), MAPPER.writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(index));
-                return null;
-                });
-            } catch (IOException e) {
-                throw new RegistryException(RegistryException.Reason.OTHER, "Cannot update " + root
-                        + "/index.json to tag " + refName + ": " + e.getMessage(), 0, List.of(), e);
             }
+            writeTags(Map.of(refName, entry));
         }
 
+        /** The tags of this repository: the ref.names {@code <name>:<tag>}, nothing else. */
         @Override
         public List<String> tags() {
             Set<String> tags = new LinkedHashSet<>();
+            String prefix = name + ":";
             for (NamedManifest m : references()) {
-                if (m.refName().startsWith(name + ":")) {
-                    tags.add(m.refName().substring(name.length() + 1));
-                } else if (!m.refName().contains(":") && !m.refName().contains("/")) {
-                    tags.add(m.refName());
+                if (m.refName().startsWith(prefix) && TAG.matcher(m.refName().substring(prefix.length())).matches()) {
+                    tags.add(m.refName().substring(prefix.length()));
                 }
             }
             return List.copyOf(tags);
