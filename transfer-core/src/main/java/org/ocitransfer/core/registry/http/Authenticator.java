@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *       until it expires ({@code expires_in}, 60 s when absent). Once the registry has challenged, tokens for new
  *       scopes are fetched before the request, so bodies are not sent twice.</li>
  * </ul>
- * Credentials come from the {@link CredentialProvider} for the registry's {@code host[:port]}. Secrets never go into
- * messages or logs.
+ * Credentials come from the {@link CredentialProvider} for the registry's {@code host[:port]}. They go to the
+ * registry itself, and to a token service only on the registry's own host name or over https (never from an https
+ * registry to an http token service, never over plain http to another host: such a token service is only asked
+ * anonymously, and with credentials at hand the sign-in fails saying so). Secrets never go into messages or logs.
  */
 final class Authenticator {
 
@@ -160,6 +162,13 @@ final class Authenticator {
                     + " without TLS to a registry reached over https");
         }
         Optional<RegistryCredential> c = credential();
+        if (c.isPresent() && !mayReceiveCredentials(realm)) {
+            throw new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " named a token service on"
+                    + " another host over plain http (" + Transport.show(realm) + "): the credentials for " + host
+                    + " are not sent there. Credentials go to a token service only on the registry's own host, or"
+                    + " on another host over https; reach the registry by the host name its token service uses, or"
+                    + " serve the token service over https");
+        }
         String service = challenge.param("service");
         String what = "a token for " + (scopes.isEmpty() ? "the registry" : String.join(" ", scopes));
         Call call;
@@ -228,6 +237,16 @@ final class Authenticator {
             throw new RegistryException(Reason.OTHER, "The token service " + Transport.show(realm) + " of registry "
                     + show() + " answered with an unreadable body: " + e.getMessage(), 0, List.of(), e);
         }
+    }
+
+    /**
+     * Whether a token service may receive this registry's credentials: on the registry's own host name (any port,
+     * over the registry's scheme or https), or on another host over https only. The switch from an https registry
+     * to an http token service is refused before this.
+     */
+    private boolean mayReceiveCredentials(URI realm) {
+        return "https".equalsIgnoreCase(realm.getScheme())
+                || (realm.getHost() != null && realm.getHost().equalsIgnoreCase(registry.getHost()));
     }
 
     private Optional<RegistryCredential> credential() {
