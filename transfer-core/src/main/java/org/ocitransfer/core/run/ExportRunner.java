@@ -153,8 +153,11 @@ public final class ExportRunner {
                     results.add(ArtifactResult.failed(artifact, null, e.getMessage()));
                     progress.artifactDone();
                     if (!continueOnErrors) {
+                        boolean unreachable = e instanceof RegistryException re
+                                && re.reason() == RegistryException.Reason.UNREACHABLE;
                         throw new RunFailedException(message + ". Nothing was written to " + store.blobUri(blobName)
-                                + ". Fix the reference or set ContinueOnErrors to export the others.", e);
+                                + (unreachable ? ". Run it again once the registry can be reached."
+                                : ". Fix the reference or set ContinueOnErrors to export the others."), e);
                     }
                     continue;
                 }
