@@ -93,7 +93,7 @@ class HttpRegistryAuthModesTest {
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.UNAUTHORIZED);
                         assertThat(e.getMessage()).contains("user '" + registry.username() + "'",
-                                "check the username and password", "docker config");
+                                "check the username and password", "log in again");
                         assertThat(e.getMessage()).doesNotContain("not-it-42", registry.password());
                     });
         }

@@ -43,8 +43,9 @@ final class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration DEFAULT_TOKEN_LIFE = Duration.ofSeconds(60);
     private static final String CLIENT_ID = "ocitransfer";
-    private static final String HOW_TO_SIGN_IN = "pass credentials, log in with docker (config.json), or set the"
-            + " environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD";
+    private static final String HOW_TO_SIGN_IN = "give credentials (--username with --password-stdin, or the"
+            + " environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD), or log in with"
+            + " docker login or podman login";
 
     private final String host;
     private final URI registry;
@@ -96,8 +97,7 @@ final class Authenticator {
         if (chosen.isBasic()) {
             RegistryCredential c = credential().filter(x -> x.password() != null).orElseThrow(() ->
                     new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " asks for a username and"
-                            + " password (basic auth) for " + call.what() + " and no credentials were given for " + host
-                            + ": " + HOW_TO_SIGN_IN, 401, errors,
+                            + " password (basic auth) for " + call.what() + " and " + noCredentials(), 401, errors,
                             null));
             LOG.debug("Registry {} uses basic auth; signing in as {}", show(), c.username());
             basic = true;
@@ -128,12 +128,11 @@ final class Authenticator {
         String detail = Transport.describe(errors);
         if (c.isEmpty()) {
             return new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " requires signing in for "
-                    + call.what() + " and no credentials were given for " + host + ": " + HOW_TO_SIGN_IN + detail,
+                    + call.what() + " and " + noCredentials() + detail,
                     status, errors, null);
         }
         return new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " refused the credentials of "
-                + who(c) + " for " + call.what() + ": check the username and password, or the entry for " + host
-                + " in the docker config (config.json)" + detail, status, errors, null);
+                + who(c) + " for " + call.what() + ": " + checkCredentials() + detail, status, errors, null);
     }
 
     /** The exception for a refused scope (403, or 401 insufficient_scope), naming the scope asked. */
@@ -208,9 +207,8 @@ final class Authenticator {
                 List<RegistryError> errors = Transport.errors(response);
                 throw new RegistryException(Reason.UNAUTHORIZED, "The token service " + Transport.show(realm)
                         + " of registry " + show() + " refused " + who(c) + " (HTTP " + response.status() + "): "
-                        + (c.isEmpty() ? "no credentials were given for " + host + "; " + HOW_TO_SIGN_IN
-                        : "check the username and password, or the entry for " + host
-                        + " in the docker config (config.json)") + Transport.describe(errors),
+                        + (c.isEmpty() ? noCredentials()
+                        : checkCredentials()) + Transport.describe(errors),
                         response.status(), errors, null);
             }
             if (response.status() != 200) {
@@ -247,6 +245,20 @@ final class Authenticator {
     private boolean mayReceiveCredentials(URI realm) {
         return "https".equalsIgnoreCase(realm.getScheme())
                 || (realm.getHost() != null && realm.getHost().equalsIgnoreCase(registry.getHost()));
+    }
+
+    /** "no credentials for host in: where it looked (what it found)...: how to give them". */
+    private String noCredentials() {
+        List<String> searched = credentials.searched(host);
+        return "no credentials were given for " + host + (searched.isEmpty() ? "" : " (looked in: "
+                + String.join("; ", searched) + ")") + ": " + HOW_TO_SIGN_IN;
+    }
+
+    /** "check the username and password ... (sources: ...)", naming where the credential came from. */
+    private String checkCredentials() {
+        List<String> searched = credentials.searched(host);
+        return "check the username and password (or token) given for " + host + (searched.isEmpty() ? ""
+                : ", looked up in: " + String.join("; ", searched)) + ", or log in again";
     }
 
     private Optional<RegistryCredential> credential() {
