@@ -134,4 +134,27 @@ class CredentialSourcesRegistryTest {
                     });
         }
     }
+
+    @Test
+    void refusedCredentialsAreTracedToTheFileTheyCameFrom() throws Exception {
+        DistributionRegistry registry = basicRegistry.registry();
+        Path authFile = dir.resolve("auth.json");
+        String auth = Base64.getEncoder().encodeToString((registry.username() + ":stale-pass-77")
+                .getBytes(StandardCharsets.UTF_8));
+        Files.writeString(authFile, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+        Map<String, String> env = Map.of("REGISTRY_AUTH_FILE", authFile.toString());
+        CredentialProvider chain = EnvironmentCredentials.from(env)
+                .orElse(ContainersAuthCredentials.load(env, dir.resolve("home")));
+
+        try (HttpRegistry client = client(registry, chain)) {
+            assertThatThrownBy(() -> client.repository("team/app").tags())
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.UNAUTHORIZED);
+                        assertThat(e.getMessage()).contains("refused the credentials of user '"
+                                + registry.username() + "'", "TRANSFER_REGISTRY_* (not set)",
+                                authFile + " (auths entry)", "log in again");
+                        assertThat(e.getMessage()).doesNotContain("stale-pass-77", auth);
+                    });
+        }
+    }
 }

@@ -41,6 +41,9 @@ public interface CredentialProvider {
             @Override
             public List<String> searched(String host) {
                 List<String> all = new ArrayList<>(first.searched(host));
+                if (first.credentialFor(host).isPresent()) {
+                    return all; // the next one was not asked
+                }
                 all.addAll(next.searched(host));
                 return all;
             }

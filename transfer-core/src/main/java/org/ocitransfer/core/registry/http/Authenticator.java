@@ -43,9 +43,9 @@ final class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration DEFAULT_TOKEN_LIFE = Duration.ofSeconds(60);
     private static final String CLIENT_ID = "ocitransfer";
-    private static final String HOW_TO_SIGN_IN = "give credentials (--username with --password-stdin, or the"
-            + " environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD), or log in with"
-            + " docker login or podman login";
+    private static final String HOW_TO_SIGN_IN = "give credentials (on the command line --username with"
+            + " --password-stdin; the environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD;"
+            + " or a CredentialProvider in Java), or log in with docker login or podman login";
 
     private final String host;
     private final URI registry;
@@ -247,14 +247,14 @@ final class Authenticator {
                 || (realm.getHost() != null && realm.getHost().equalsIgnoreCase(registry.getHost()));
     }
 
-    /** "no credentials for host in: where it looked (what it found)...: how to give them". */
+    /** "no credentials were given for host (looked in: where, what it found; ...): how to give them". */
     private String noCredentials() {
         List<String> searched = credentials.searched(host);
         return "no credentials were given for " + host + (searched.isEmpty() ? "" : " (looked in: "
                 + String.join("; ", searched) + ")") + ": " + HOW_TO_SIGN_IN;
     }
 
-    /** "check the username and password ... (sources: ...)", naming where the credential came from. */
+    /** "check the username and password ... looked up in: ...", naming where the credential came from. */
     private String checkCredentials() {
         List<String> searched = credentials.searched(host);
         return "check the username and password (or token) given for " + host + (searched.isEmpty() ? ""
