@@ -1,5 +1,5 @@
-// An export run whose source registry is down (nothing listens on its port): the run fails saying it cannot connect,
-// with what to check, and never advises fixing the reference.
+// An export run whose source registry is down (nothing listens on its port), or refuses it for want of credentials:
+// the run fails saying what happened and what to do, and never advises fixing the reference.
 package org.ocitransfer.testkit.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +20,11 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
+import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.http.RetryPolicy;
+import org.ocitransfer.testkit.registry.AuthMode;
+import org.ocitransfer.testkit.registry.DistributionRegistry;
 
 class RegistryDownRunTest {
 
@@ -52,6 +55,25 @@ class RegistryDownRunTest {
         }
         try (var files = Files.list(container)) {
             assertThat(files).isEmpty(); // nothing written
+        }
+    }
+
+    @Test
+    void anExportRefusedForWantOfCredentialsSaysToSignInNotToFixTheReference() throws IOException {
+        Path container = Files.createDirectories(dir.resolve("container"));
+        try (DistributionRegistry registry = DistributionRegistry.start(AuthMode.BASIC);
+             TransferClient client = new TransferClientBuilder().stateDirectory(dir.resolve("state"))
+                     .registryFactory(new HttpRegistryFactory(b -> b.credentials(CredentialProvider.ANONYMOUS)
+                             .retry(RetryPolicy.none())))
+                     .buildClient()) {
+            client.createOrUpdateExportPipeline(new ExportPipeline("exporter", registry.url(),
+                    StorageContainer.of(container.toUri()), Set.of()));
+            PipelineRun run = client.createOrUpdatePipelineRun("nocreds1", PipelineRunRequest.export("exporter",
+                    "bundle.tar", List.of("team/app:v1")), null);
+
+            assertThat(run.status()).isEqualTo(RunStatus.Failed);
+            assertThat(run.response().pipelineRunErrorMessage()).contains("no credentials were given for "
+                    + registry.host(), "Sign in as said above, then run it again").doesNotContain("Fix the reference");
         }
     }
 }

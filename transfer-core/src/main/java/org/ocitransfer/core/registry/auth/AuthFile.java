@@ -111,6 +111,12 @@ final class AuthFile implements CredentialProvider {
                 helperTimeLimit);
     }
 
+    /** The home directory as docker and podman take it: {@code $HOME}, else the JVM's {@code user.home}. */
+    static Path home(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    }
+
     Path file() {
         return file;
     }

@@ -12,7 +12,7 @@ import org.ocitransfer.api.TransferException;
  * Credentials from the {@code auth.json} files {@code podman login} and {@code skopeo login} write, found as they
  * find them: {@code $REGISTRY_AUTH_FILE} alone when it is set; otherwise {@code $XDG_RUNTIME_DIR/containers/auth.json}
  * (when {@code XDG_RUNTIME_DIR} is set), then {@code $XDG_CONFIG_HOME/containers/auth.json} (default
- * {@code ~/.config/containers/auth.json}). The format is docker's ({@code auths} with {@code auth} as base64
+ * {@code ~/.config/containers/auth.json}, {@code ~} being {@code $HOME}, else the JVM's {@code user.home}). The format is docker's ({@code auths} with {@code auth} as base64
  * {@code user:password}, {@code identitytoken}, and {@code credHelpers}); the first file with a credential for the
  * host gives it. Missing files give nothing. Read once, when the provider is made. Repository-scoped keys
  * ({@code host/namespace}) are not used: a sign-in here is per registry.
@@ -30,7 +30,7 @@ public final class ContainersAuthCredentials implements CredentialProvider {
 
     /** Reads the files of the process's environment and home directory. */
     public static ContainersAuthCredentials load() {
-        return load(System.getenv(), Path.of(System.getProperty("user.home")));
+        return load(System.getenv(), AuthFile.home(System.getenv()));
     }
 
     /**

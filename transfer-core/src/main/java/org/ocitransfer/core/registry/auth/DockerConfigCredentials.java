@@ -18,8 +18,8 @@ import org.ocitransfer.api.TransferException;
  * ({@code https://index.docker.io/v1/}); Docker Hub's names ({@code docker.io}, {@code index.docker.io},
  * {@code registry-1.docker.io}) are one.
  *
- * <p>The file is {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}; a missing file means no
- * credentials. It is read once, when the provider is made; each helper runs at most once per host.
+ * <p>The file is {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json} ({@code ~} is {@code $HOME},
+ * else the JVM's {@code user.home}, as docker takes it); a missing file means no credentials. It is read once, when the provider is made; each helper runs at most once per host.
  */
 public final class DockerConfigCredentials implements CredentialProvider {
 
@@ -31,7 +31,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
 
     /** Reads the config named by {@code DOCKER_CONFIG}, else {@code ~/.docker/config.json}. */
     public static DockerConfigCredentials load() {
-        return load(System.getenv(), Path.of(System.getProperty("user.home")));
+        return load(System.getenv(), AuthFile.home(System.getenv()));
     }
 
     /**
