@@ -213,13 +213,13 @@ final class Transport implements AutoCloseable {
         }
         if (cannotConnect != null) {
             return new RegistryException(Reason.UNREACHABLE, "Cannot connect to " + hostPort + ": " + cannotConnect
-                    + about + "; " + check + ".", 0, List.of(), e);
+                    + about + "; " + check, 0, List.of(), e);
         }
         String broke = e instanceof HttpTimeoutException ? words(e)
                 : "the connection to " + hostPort + " failed: " + (words(e).isEmpty() ? "closed without an answer"
                 : words(e));
         return new RegistryException(Reason.TRANSIENT, capitalised(broke) + about + "; the registry or the network"
-                + " may be overloaded or restarting: run it again; if it keeps failing, " + check + ".", 0,
+                + " may be overloaded or restarting: run it again; if it keeps failing, " + check, 0,
                 List.of(), e);
     }
 
