@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  * ({@code oci-layout:} registries, {@code file://} containers, {@code env:} and {@code file:} secrets):
  * <ul>
  *   <li>registries over HTTP ({@code https://host}, {@code http://host:port}), signed in with the command line's
- *       credentials, then the environment's, then the docker {@code config.json}, then (for {@code *.azurecr.io})
+ *       credentials, then the environment's, then the docker {@code config.json} (its credential helpers, then
+ *       its {@code auths}), then podman/skopeo's {@code auth.json}, then (for {@code *.azurecr.io})
  *       an Entra ID token exchanged for an ACR refresh token;</li>
  *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity) and Key Vault secrets.</li>
  * </ul>
@@ -72,7 +73,7 @@ final class Backends {
     }
 
     /**
-     * The environment's credentials, then the docker config's, read when a registry first asks: commands that reach
+     * The environment's credentials, then the docker config's, then auth.json's, read when a registry first asks: commands that reach
      * no registry never read them (and never fail on a broken config).
      */
     private static final class DefaultCredentials implements CredentialProvider {
@@ -84,6 +85,11 @@ final class Backends {
                 delegate = HttpRegistryFactory.defaultCredentials();
             }
             return delegate.credentialFor(host);
+        }
+
+        @Override
+        public synchronized List<String> searched(String host) {
+            return delegate == null ? List.of() : delegate.searched(host);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.registry.auth.RegistryCredential;
@@ -14,13 +15,15 @@ import picocli.CommandLine.Option;
 /**
  * Registry credentials from the command line: a user name, and the password read from standard input (never from an
  * argument, where other users could read it). They are given to the run's pipeline registry only; without them the
- * environment ({@code TRANSFER_REGISTRY_USERNAME}, ...) and the docker {@code config.json} are asked.
+ * environment ({@code TRANSFER_REGISTRY_USERNAME}, ...), the docker {@code config.json} and podman/skopeo's
+ * {@code auth.json} are asked.
  */
 final class RegistryLogin {
 
     @Option(names = "--username", paramLabel = "USER",
             description = "Registry user; the password is read from stdin (--password-stdin). Without it: the"
-                    + " environment (TRANSFER_REGISTRY_USERNAME/_PASSWORD), then the docker config.json.")
+                    + " environment (TRANSFER_REGISTRY_USERNAME/_PASSWORD), then the docker config.json (credential"
+                    + " helpers, then auths), then podman/skopeo's auth.json.")
     String username;
 
     @Option(names = "--password-stdin", description = "Read the registry password (or token) from stdin.")
@@ -44,8 +47,19 @@ final class RegistryLogin {
         }
         String password = readPassword(stdin);
         RegistryCredential credential = RegistryCredential.basic(username, password);
-        return host -> boundHost != null && boundHost.equalsIgnoreCase(host) ? Optional.of(credential)
-                : Optional.empty();
+        return new CredentialProvider() {
+            @Override
+            public Optional<RegistryCredential> credentialFor(String host) {
+                return boundHost != null && boundHost.equalsIgnoreCase(host) ? Optional.of(credential)
+                        : Optional.empty();
+            }
+
+            @Override
+            public List<String> searched(String host) {
+                return List.of("--username (" + (boundHost != null && boundHost.equalsIgnoreCase(host) ? "given"
+                        : "for the pipeline's registry " + boundHost + " only") + ")");
+            }
+        };
     }
 
     /** Gives the credential to this registry (its {@code host[:port]}) only. */

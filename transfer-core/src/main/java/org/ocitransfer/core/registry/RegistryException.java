@@ -26,6 +26,11 @@ public class RegistryException extends TransferException {
         CORRUPT,
         /** A failure that may pass on retry (429, 5xx, resets, timeouts), after the retries ran out. */
         TRANSIENT,
+        /**
+         * The registry could not be reached at all: connection refused, unknown host, connecting timed out, or the
+         * TLS handshake failed (after the retries ran out, where retrying can help).
+         */
+        UNREACHABLE,
         /** Anything else. */
         OTHER
     }

@@ -153,8 +153,14 @@ public final class ExportRunner {
                     results.add(ArtifactResult.failed(artifact, null, e.getMessage()));
                     progress.artifactDone();
                     if (!continueOnErrors) {
+                        RegistryException.Reason reason = e instanceof RegistryException re ? re.reason() : null;
                         throw new RunFailedException(message + ". Nothing was written to " + store.blobUri(blobName)
-                                + ". Fix the reference or set ContinueOnErrors to export the others.", e);
+                                + (reason == RegistryException.Reason.UNREACHABLE
+                                ? ". Run it again once the registry can be reached."
+                                : reason == RegistryException.Reason.UNAUTHORIZED
+                                || reason == RegistryException.Reason.DENIED
+                                ? ". Sign in as said above, then run it again."
+                                : ". Fix the reference or set ContinueOnErrors to export the others."), e);
                     }
                     continue;
                 }

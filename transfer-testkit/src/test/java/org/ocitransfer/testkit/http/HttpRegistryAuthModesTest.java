@@ -93,7 +93,7 @@ class HttpRegistryAuthModesTest {
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.UNAUTHORIZED);
                         assertThat(e.getMessage()).contains("user '" + registry.username() + "'",
-                                "check the username and password", "docker config");
+                                "check the username and password", "log in again");
                         assertThat(e.getMessage()).doesNotContain("not-it-42", registry.password());
                     });
         }
@@ -111,6 +111,40 @@ class HttpRegistryAuthModesTest {
                                 "TRANSFER_REGISTRY_USERNAME");
                     });
         }
+    }
+
+    @Test
+    void credentialsAreNotSentOverPlainHttpToATokenServiceOnAnotherHost() {
+        DistributionRegistry registry = running(AuthMode.TOKEN);
+        // Reached as localhost, the registry names its token service at 127.0.0.1: another host, over plain http.
+        String asLocalhost = "localhost:" + registry.port();
+        int asked = registry.tokenServer().requestedScopes().size();
+        RegistryCredential credential = basic(registry);
+        try (HttpRegistry client = HttpRegistry.builder().uri("http://" + asLocalhost).retry(RetryPolicy.none())
+                .credentials(host -> host.equals(asLocalhost) ? Optional.of(credential) : Optional.empty())
+                .build()) {
+            assertThatThrownBy(() -> client.repository("team/app").tags())
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.UNAUTHORIZED);
+                        assertThat(e.getMessage()).contains("http://" + registry.tokenServer().url().substring(7),
+                                "another host", "plain http", "not sent");
+                        assertThat(e.getMessage()).doesNotContain(registry.password());
+                    });
+        }
+        assertThat(registry.tokenServer().requestedScopes()).hasSize(asked); // the token service heard nothing
+    }
+
+    @Test
+    void aTokenServiceOnTheRegistrysOwnHostGetsTheCredentialsOverHttp() {
+        DistributionRegistry registry = running(AuthMode.TOKEN); // registry and token service: 127.0.0.1, two ports
+        int issued = registry.tokenServer().accessTokensIssued();
+        try (HttpRegistry client = client(registry, basic(registry))) {
+            // Signed in: the answer is that the repository does not exist, not that sign-in failed.
+            assertThatThrownBy(() -> client.repository("team/same-host").tags())
+                    .isInstanceOfSatisfying(RegistryException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        }
+        assertThat(registry.tokenServer().accessTokensIssued()).isGreaterThan(issued);
     }
 
     @Test

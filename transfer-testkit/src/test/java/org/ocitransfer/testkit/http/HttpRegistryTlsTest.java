@@ -99,8 +99,10 @@ class HttpRegistryTlsTest {
         }
         try (HttpRegistry registry = HttpRegistry.builder().uri(url()).retry(RetryPolicy.defaults()).build()) {
             assertThatThrownBy(registry::ping).isInstanceOfSatisfying(RegistryException.class, e -> {
-                assertThat(e.reason()).isEqualTo(Reason.OTHER);
-                assertThat(e.getMessage()).contains("/v2/", "attempt 1 of");
+                assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+                assertThat(e.getMessage()).contains("/v2/", "attempt 1 of", "TLS handshake failed",
+                        "certificate is trusted");
+                assertThat(e.getMessage()).doesNotContain("javax.", "Exception");
             });
         }
         // The handshake never reaches HTTP: "attempt 1 of" above is what shows it was not retried.
@@ -139,5 +141,32 @@ class HttpRegistryTlsTest {
                         assertThat(e.getMessage()).contains("plain http", "credentials are never sent");
                     });
         }
+    }
+
+    @Test
+    void aTokenServiceOnAnotherHostOverHttpsGetsTheCredentials() {
+        // The registry is reached as localhost; its token service is named at 127.0.0.1 (another host), over https.
+        String realm = "https://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        List<String> tokenAuthorizations = new CopyOnWriteArrayList<>();
+        routes.put("GET /token", ex -> {
+            tokenAuthorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "{\"token\":\"t0k\",\"expires_in\":300}".getBytes();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        });
+        routes.put("GET /v2/app/tags/list", ex -> {
+            if (!"Bearer t0k".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"s\"");
+                ex.sendResponseHeaders(401, -1);
+                return;
+            }
+            byte[] body = "{\"name\":\"app\",\"tags\":[\"v1\"]}".getBytes();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        });
+        try (HttpRegistry registry = trusting()) {
+            assertThat(registry.repository("app").tags()).containsExactly("v1");
+        }
+        assertThat(tokenAuthorizations).containsExactly("Basic dTpw"); // u:p
     }
 }

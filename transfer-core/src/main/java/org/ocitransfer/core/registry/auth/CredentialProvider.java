@@ -1,5 +1,7 @@
 package org.ocitransfer.core.registry.auth;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,11 +19,39 @@ public interface CredentialProvider {
      */
     Optional<RegistryCredential> credentialFor(String host);
 
+    /**
+     * Where this provider looks for {@code host}'s credential and what it found there, one entry per place, for
+     * the message of a refused sign-in: e.g. {@code "/root/.docker/config.json (no entry)"}. Never a secret. Empty
+     * when the provider does not describe itself.
+     */
+    default List<String> searched(String host) {
+        return List.of();
+    }
+
     /** This provider, then {@code next} for hosts this one has nothing for. */
     default CredentialProvider orElse(CredentialProvider next) {
-        return host -> {
-            Optional<RegistryCredential> mine = credentialFor(host);
-            return mine.isPresent() ? mine : next.credentialFor(host);
+        CredentialProvider first = this;
+        return new CredentialProvider() {
+            @Override
+            public Optional<RegistryCredential> credentialFor(String host) {
+                Optional<RegistryCredential> mine = first.credentialFor(host);
+                return mine.isPresent() ? mine : next.credentialFor(host);
+            }
+
+            @Override
+            public List<String> searched(String host) {
+                List<String> all = new ArrayList<>(first.searched(host));
+                if (first.credentialFor(host).isPresent()) {
+                    return all; // the next one was not asked
+                }
+                all.addAll(next.searched(host));
+                return all;
+            }
+
+            @Override
+            public String toString() {
+                return first + " then " + next;
+            }
         };
     }
 }

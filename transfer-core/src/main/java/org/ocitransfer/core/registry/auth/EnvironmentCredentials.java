@@ -78,6 +78,13 @@ public final class EnvironmentCredentials implements CredentialProvider {
         return Optional.of(credential);
     }
 
+    @Override
+    public java.util.List<String> searched(String registryHost) {
+        String note = credential == null ? "not set"
+                : host != null && !host.equalsIgnoreCase(registryHost) ? "set for " + host + " only" : "set";
+        return java.util.List.of("TRANSFER_REGISTRY_* (" + note + ")");
+    }
+
     private static String value(Map<String, String> env, String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v.strip();

@@ -33,16 +33,19 @@ import org.slf4j.LoggerFactory;
  *       until it expires ({@code expires_in}, 60 s when absent). Once the registry has challenged, tokens for new
  *       scopes are fetched before the request, so bodies are not sent twice.</li>
  * </ul>
- * Credentials come from the {@link CredentialProvider} for the registry's {@code host[:port]}. Secrets never go into
- * messages or logs.
+ * Credentials come from the {@link CredentialProvider} for the registry's {@code host[:port]}. They go to the
+ * registry itself, and to a token service only on the registry's own host name or over https (never from an https
+ * registry to an http token service, never over plain http to another host: such a token service is only asked
+ * anonymously, and with credentials at hand the sign-in fails saying so). Secrets never go into messages or logs.
  */
 final class Authenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration DEFAULT_TOKEN_LIFE = Duration.ofSeconds(60);
     private static final String CLIENT_ID = "ocitransfer";
-    private static final String HOW_TO_SIGN_IN = "pass credentials, log in with docker (config.json), or set the"
-            + " environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD";
+    private static final String HOW_TO_SIGN_IN = "give credentials (on the command line --username with"
+            + " --password-stdin; the environment variables TRANSFER_REGISTRY_USERNAME and TRANSFER_REGISTRY_PASSWORD;"
+            + " or a CredentialProvider in Java), or log in with docker login or podman login";
 
     private final String host;
     private final URI registry;
@@ -94,8 +97,7 @@ final class Authenticator {
         if (chosen.isBasic()) {
             RegistryCredential c = credential().filter(x -> x.password() != null).orElseThrow(() ->
                     new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " asks for a username and"
-                            + " password (basic auth) for " + call.what() + " and no credentials were given for " + host
-                            + ": " + HOW_TO_SIGN_IN, 401, errors,
+                            + " password (basic auth) for " + call.what() + " and " + noCredentials(), 401, errors,
                             null));
             LOG.debug("Registry {} uses basic auth; signing in as {}", show(), c.username());
             basic = true;
@@ -126,12 +128,11 @@ final class Authenticator {
         String detail = Transport.describe(errors);
         if (c.isEmpty()) {
             return new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " requires signing in for "
-                    + call.what() + " and no credentials were given for " + host + ": " + HOW_TO_SIGN_IN + detail,
+                    + call.what() + " and " + noCredentials() + detail,
                     status, errors, null);
         }
         return new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " refused the credentials of "
-                + who(c) + " for " + call.what() + ": check the username and password, or the entry for " + host
-                + " in the docker config (config.json)" + detail, status, errors, null);
+                + who(c) + " for " + call.what() + ": " + checkCredentials() + detail, status, errors, null);
     }
 
     /** The exception for a refused scope (403, or 401 insufficient_scope), naming the scope asked. */
@@ -160,6 +161,13 @@ final class Authenticator {
                     + " without TLS to a registry reached over https");
         }
         Optional<RegistryCredential> c = credential();
+        if (c.isPresent() && !mayReceiveCredentials(realm)) {
+            throw new RegistryException(Reason.UNAUTHORIZED, "The registry " + show() + " named a token service on"
+                    + " another host over plain http (" + Transport.show(realm) + "): the credentials for " + host
+                    + " are not sent there. Credentials go to a token service only on the registry's own host, or"
+                    + " on another host over https; reach the registry by the host name its token service uses, or"
+                    + " serve the token service over https");
+        }
         String service = challenge.param("service");
         String what = "a token for " + (scopes.isEmpty() ? "the registry" : String.join(" ", scopes));
         Call call;
@@ -199,9 +207,8 @@ final class Authenticator {
                 List<RegistryError> errors = Transport.errors(response);
                 throw new RegistryException(Reason.UNAUTHORIZED, "The token service " + Transport.show(realm)
                         + " of registry " + show() + " refused " + who(c) + " (HTTP " + response.status() + "): "
-                        + (c.isEmpty() ? "no credentials were given for " + host + "; " + HOW_TO_SIGN_IN
-                        : "check the username and password, or the entry for " + host
-                        + " in the docker config (config.json)") + Transport.describe(errors),
+                        + (c.isEmpty() ? noCredentials()
+                        : checkCredentials()) + Transport.describe(errors),
                         response.status(), errors, null);
             }
             if (response.status() != 200) {
@@ -228,6 +235,30 @@ final class Authenticator {
             throw new RegistryException(Reason.OTHER, "The token service " + Transport.show(realm) + " of registry "
                     + show() + " answered with an unreadable body: " + e.getMessage(), 0, List.of(), e);
         }
+    }
+
+    /**
+     * Whether a token service may receive this registry's credentials: on the registry's own host name (any port,
+     * over the registry's scheme or https), or on another host over https only. The switch from an https registry
+     * to an http token service is refused before this.
+     */
+    private boolean mayReceiveCredentials(URI realm) {
+        return "https".equalsIgnoreCase(realm.getScheme())
+                || (realm.getHost() != null && realm.getHost().equalsIgnoreCase(registry.getHost()));
+    }
+
+    /** "no credentials were given for host (looked in: where, what it found; ...): how to give them". */
+    private String noCredentials() {
+        List<String> searched = credentials.searched(host);
+        return "no credentials were given for " + host + (searched.isEmpty() ? "" : " (looked in: "
+                + String.join("; ", searched) + ")") + ": " + HOW_TO_SIGN_IN;
+    }
+
+    /** "check the username and password ... looked up in: ...", naming where the credential came from. */
+    private String checkCredentials() {
+        List<String> searched = credentials.searched(host);
+        return "check the username and password (or token) given for " + host + (searched.isEmpty() ? ""
+                : ", looked up in: " + String.join("; ", searched)) + ", or log in again";
     }
 
     private Optional<RegistryCredential> credential() {

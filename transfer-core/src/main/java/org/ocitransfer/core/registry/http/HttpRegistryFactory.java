@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.ocitransfer.core.registry.RegistryFactory;
+import org.ocitransfer.core.registry.auth.ContainersAuthCredentials;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.registry.auth.DockerConfigCredentials;
 import org.ocitransfer.core.registry.auth.EnvironmentCredentials;
@@ -12,7 +13,8 @@ import org.ocitransfer.core.registry.auth.EnvironmentCredentials;
 /**
  * Opens {@link HttpRegistry} clients for {@code https://host[:port]} and {@code http://host:port}. By default the
  * credentials come from the environment ({@link EnvironmentCredentials}), then the docker config
- * ({@link DockerConfigCredentials}); a configurer can change that and any other builder setting.
+ * ({@link DockerConfigCredentials}), then podman/skopeo's auth.json ({@link ContainersAuthCredentials}); a
+ * configurer can change that and any other builder setting.
  */
 public final class HttpRegistryFactory implements RegistryFactory {
 
@@ -32,9 +34,13 @@ public final class HttpRegistryFactory implements RegistryFactory {
         this.configure = Objects.requireNonNull(configure, "configure");
     }
 
-    /** The environment's credentials, then the docker config's. */
+    /**
+     * The environment's credentials ({@code TRANSFER_REGISTRY_*}), then the docker config's (its credential helpers,
+     * then its {@code auths}), then podman/skopeo's {@code auth.json}: the first that has one for the host gives it.
+     */
     public static CredentialProvider defaultCredentials() {
-        return EnvironmentCredentials.fromSystem().orElse(DockerConfigCredentials.load());
+        return EnvironmentCredentials.fromSystem().orElse(DockerConfigCredentials.load())
+                .orElse(ContainersAuthCredentials.load());
     }
 
     @Override

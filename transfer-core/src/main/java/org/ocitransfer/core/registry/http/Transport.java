@@ -6,11 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -115,10 +122,7 @@ final class Transport implements AutoCloseable {
                 LOG.debug("{} {} failed on attempt {}: {}", call.method(), path(target), attempt, e.toString());
                 boolean transientFailure = !(e instanceof SSLException);
                 if (!transientFailure || !call.resendable() || attempt >= retry.maxAttempts()) {
-                    throw new RegistryException(transientFailure ? Reason.TRANSIENT : Reason.OTHER, "Could not "
-                            + call.method() + " " + call.what() + " at " + show(target) + " (attempt " + attempt
-                            + (call.resendable() ? " of " + retry.maxAttempts() : ", not resendable") + "): " + e,
-                            0, List.of(), e);
+                    throw connectionFailure(call, target, attempt, e);
                 }
                 pause(retry.delayBefore(attempt, null));
                 continue;
@@ -174,6 +178,72 @@ final class Transport implements AutoCloseable {
             }
             return response;
         }
+    }
+
+    /**
+     * The error for an exchange that got no response, in words: what happened (cannot connect: connection refused,
+     * unknown host, timed out, TLS handshake failed; or the connection broke) and what to check. UNREACHABLE when no
+     * connection could be made, TRANSIENT when it broke or no answer came in time.
+     */
+    private RegistryException connectionFailure(Call call, URI target, int attempt, IOException e) {
+        String hostPort = target.getHost() + ":" + port(target);
+        String about = " (" + call.method() + " " + call.what() + " at " + show(target) + ", attempt " + attempt
+                + (call.resendable() ? " of " + retry.maxAttempts() : ", not resendable") + ")";
+        String cannotConnect = null;
+        String check = "is the registry running? Check that it is, that the address " + location + " is right, and"
+                + " that the network (firewall, proxy) lets this machine reach it";
+        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
+            cannotConnect = "unknown host (the name does not resolve)";
+            check = "check the address " + location + " (its host name) and this machine's DNS settings";
+        } else if (causedBy(e, HttpConnectTimeoutException.class)
+                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).contains("connect"))) {
+            cannotConnect = "connecting timed out after " + timeouts.connect().toSeconds() + " s";
+        } else if (causedBy(e, SSLException.class)) {
+            cannotConnect = "the TLS handshake failed (" + words(firstCause(e, SSLException.class)) + ")";
+            check = "check that the registry's certificate is trusted by this Java runtime (or the SDK's TLS"
+                    + " settings), that its name matches " + target.getHost() + ", and that the port serves https"
+                    + " (use http:// for a registry without TLS)";
+        } else if (causedBy(e, ConnectException.class) || causedBy(e, NoRouteToHostException.class)) {
+            String detail = words(firstCause(e, ConnectException.class));
+            cannotConnect = detail.isEmpty() || detail.toLowerCase(Locale.ROOT).contains("refused")
+                    ? "connection refused" : detail;
+            if (causedBy(e, NoRouteToHostException.class)) {
+                cannotConnect = "no route to host";
+            }
+        }
+        if (cannotConnect != null) {
+            return new RegistryException(Reason.UNREACHABLE, "Cannot connect to " + hostPort + ": " + cannotConnect
+                    + about + "; " + check, 0, List.of(), e);
+        }
+        String broke = e instanceof HttpTimeoutException ? words(e)
+                : "the connection to " + hostPort + " failed: " + (words(e).isEmpty() ? "closed without an answer"
+                : words(e));
+        return new RegistryException(Reason.TRANSIENT, capitalised(broke) + about + "; the registry or the network"
+                + " may be overloaded or restarting: run it again; if it keeps failing, " + check, 0,
+                List.of(), e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        return firstCause(e, type) != null;
+    }
+
+    private static Throwable firstCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** An exception's own message, without class names; empty when it has none. */
+    private static String words(Throwable e) {
+        String m = e == null || e.getMessage() == null ? "" : e.getMessage().trim();
+        return m.replaceAll("(?:[a-z]+\\.)+[A-Z][A-Za-z]*(?:Exception|Error): ?", "").trim();
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static BlobWire.Exchange exchange(HttpResponse<InputStream> r) {

@@ -172,7 +172,7 @@ class HttpRegistryAuthTest {
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.UNAUTHORIZED);
                         assertThat(e.getMessage()).contains("user 'alice'", "check the username and password",
-                                "docker config", "authentication failed");
+                                "log in again", "authentication failed");
                         assertThat(e.getMessage()).doesNotContain(PASSWORD, "Basic ");
                     });
         }
