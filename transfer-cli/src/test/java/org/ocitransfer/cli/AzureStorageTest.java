@@ -105,7 +105,7 @@ class AzureStorageTest {
 
         List<Cli.Result> results = new ArrayList<>();
         results.add(ok(laptop.run("export-pipeline", "create", "-n", "sharedexport", "-r", "oci-layout:" + source,
-                "-c", dir.resolve("container").toUri().toString())));
+                "-c", Files.createDirectories(dir.resolve("container")).toUri().toString())));
         results.add(ok(server.run("pipeline-run", "create", "-n", "sharedrun", "-p", "sharedexport", "-t", "export",
                 "-b", "shared.tar", "-a", Samples.HELLO)));
         Cli.Result runs = ok(laptop.run("pipeline-run", "list", "-o", "json"));

@@ -4,6 +4,7 @@ package org.ocitransfer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ class InterruptTest {
             // Every response is held for minutes: the run is stuck until it is stopped.
             proxy.inject(Fault.stall(Duration.ofMinutes(5)).always());
             assertThat(cli.run("export-pipeline", "create", "-n", "stallexport", "-r", proxy.url(),
-                    "-c", dir.resolve("container").toUri().toString()).exitCode()).isZero();
+                    "-c", Files.createDirectories(dir.resolve("container")).toUri().toString()).exitCode()).isZero();
 
             ChildProcess child = ChildProcess.start(dir, Map.of(), "--state-dir", state.toString(), "pipeline-run",
                     "create", "-n", "stalledrun", "-p", "stallexport", "-t", "export", "-b", "stalled.tar",

@@ -95,7 +95,7 @@ class LauncherTest {
         Map<String, String> env = Map.of("JAVA_OPTS", "-Duser.home=" + home + " -Xmx256m");
         String transfer = clone.resolve("transfer").toString();
         String layout = "oci-layout:" + Samples.copyLayout(dir.resolve("layout"));
-        String container = dir.resolve("container").toUri().toString();
+        String container = Files.createDirectories(dir.resolve("container")).toUri().toString();
 
         Run bad = run(env, transfer, "export-pipeline", "create", "-n", "launchexport", "-r", layout, "-c", container,
                 "-z", "OverwriteTags");
@@ -121,7 +121,7 @@ class LauncherTest {
         Path archive = clone.resolve("transfer-cli/target/transfer.jsa");
         String transfer = clone.resolve("transfer").toString();
         String layout = "oci-layout:" + Samples.copyLayout(dir.resolve("cds-layout"));
-        String container = dir.resolve("cds-container").toUri().toString();
+        String container = Files.createDirectories(dir.resolve("cds-container")).toUri().toString();
         Run created = run(Map.of(), transfer, "--state-dir", state.toString(), "export-pipeline", "create",
                 "-n", "cdsexport", "-r", layout, "-c", container);
         assertThat(created.exitCode()).as(created.describe()).isZero();

@@ -4,6 +4,8 @@ package org.ocitransfer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,10 @@ class PipelineCommandsTest {
     private String container;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         cli = new Cli(dir.resolve("state"));
         layout = "oci-layout:" + dir.resolve("layout");
-        container = dir.resolve("container").toUri().toString();
+        container = Files.createDirectories(dir.resolve("container")).toUri().toString();
     }
 
     @Test

@@ -5,6 +5,7 @@ package org.ocitransfer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +39,11 @@ class RegistryRunsTest {
 
     /** Registry A gets the sample layout's artifacts through the CLI itself: layout -> blob -> A. */
     @BeforeAll
-    static void seedRegistryA() {
+    static void seedRegistryA() throws IOException {
         cli = new Cli(dir.resolve("state"));
         Path layout = Samples.copyLayout(dir.resolve("layout"));
         expected = Samples.digests(layout);
-        String seed = dir.resolve("seed").toUri().toString();
+        String seed = Files.createDirectories(dir.resolve("seed")).toUri().toString();
         ok(cli.run("export-pipeline", "create", "-n", "seedexport", "-r", "oci-layout:" + layout, "-c", seed));
         ok(cli.run("pipeline-run", "create", "-n", "seedexportrun", "-p", "seedexport", "-t", "export",
                 "-b", "seed.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI));
@@ -52,7 +53,7 @@ class RegistryRunsTest {
                 "-b", "seed.tar"));
         assertThat(digests(registryA.registry(), null)).isEqualTo(expected);
 
-        String transfer = dir.resolve("transfer").toUri().toString();
+        String transfer = Files.createDirectories(dir.resolve("transfer")).toUri().toString();
         ok(cli.run("export-pipeline", "create", "-n", "fromregistrya", "-r", registryA.registry().url(),
                 "-c", transfer));
         ok(cli.run("import-pipeline", "create", "-n", "intoregistryb", "-r", registryB.registry().url(),

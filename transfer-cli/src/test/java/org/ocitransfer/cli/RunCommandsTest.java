@@ -4,6 +4,7 @@ package org.ocitransfer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,11 +23,11 @@ class RunCommandsTest {
     private Path container;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         cli = new Cli(dir.resolve("state"));
         source = Samples.copyLayout(dir.resolve("source"));
         target = dir.resolve("target");
-        container = dir.resolve("container");
+        container = Files.createDirectories(dir.resolve("container"));
         ok(cli.run("export-pipeline", "create", "-n", "myexport", "-r", "oci-layout:" + source,
                 "-c", container.toUri().toString(), "-z", "OverwriteBlobs"));
         ok(cli.run("import-pipeline", "create", "-n", "myimport", "-r", "oci-layout:" + target,

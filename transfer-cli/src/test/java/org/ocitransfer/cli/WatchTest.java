@@ -27,7 +27,7 @@ class WatchTest {
         Cli cli = new Cli(state);
         Path source = Samples.copyLayout(dir.resolve("source"));
         Path target = dir.resolve("target");
-        Path container = dir.resolve("container");
+        Path container = Files.createDirectories(dir.resolve("container"));
         ok(cli.run("export-pipeline", "create", "-n", "watchexport", "-r", "oci-layout:" + source,
                 "-c", container.toUri().toString()));
         ok(cli.run("import-pipeline", "create", "-n", "watchimport", "-r", "oci-layout:" + target,

@@ -52,6 +52,7 @@ import org.ocitransfer.azure.copy.CopyMethod;
 import org.ocitransfer.azure.copy.CopyProgressListener;
 import org.ocitransfer.azure.copy.ServerSideCopy;
 import org.ocitransfer.azure.copy.ServerSideCopyUnavailableException;
+import org.ocitransfer.azure.http.JdkAzureHttpClient;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;
@@ -130,9 +131,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         } else {
             builder.credential(credential);
         }
-        if (b.httpClient != null) {
-            builder.httpClient(b.httpClient);
-        }
+        builder.httpClient(b.httpClient != null ? b.httpClient : JdkAzureHttpClient.shared());
         if (b.httpLogOptions != null) {
             builder.httpLogOptions(b.httpLogOptions);
         }
@@ -614,7 +613,10 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
             return this;
         }
 
-        /** The HTTP client the SDK uses (e.g. one trusting a test certificate); the SDK's default otherwise. */
+        /**
+         * The HTTP client the SDK uses (e.g. one trusting a test certificate); {@link JdkAzureHttpClient#shared()}
+         * otherwise. A client of your own must not log request URIs: they carry the SAS token.
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;

@@ -47,6 +47,16 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
     }
 
     /**
+     * Parses the container URI: its form, and the container name by Azure's rules (3-63 lowercase letters, digits
+     * and single hyphens, starting and ending with a letter or digit). Whether the container exists is only known
+     * when a run reaches the service.
+     */
+    @Override
+    public void validate(StorageContainer container) {
+        AzureContainerUri.parse(container.uri());
+    }
+
+    /**
      * @throws IllegalArgumentException for an invalid container URI
      * @throws BlobStoreException       when the container's access mode cannot be served (no secret URI, no
      *                                  credential) or its secret holds no SAS

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ocitransfer.azure.blob.Redaction;
+import org.ocitransfer.azure.http.JdkAzureHttpClient;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.core.secret.SecretException;
 import org.ocitransfer.core.secret.SecretStore;
@@ -144,10 +145,8 @@ public final class KeyVaultSecretStore implements SecretStore {
     }
 
     private SecretClient client(String vaultUrl) {
-        SecretClientBuilder builder = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential);
-        if (httpClient != null) {
-            builder.httpClient(httpClient);
-        }
+        SecretClientBuilder builder = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential)
+                .httpClient(httpClient != null ? httpClient : JdkAzureHttpClient.shared());
         if (!verifyChallengeResource) {
             builder.disableChallengeResourceVerification();
         }
@@ -170,7 +169,10 @@ public final class KeyVaultSecretStore implements SecretStore {
             this.credential = Objects.requireNonNull(credential, "a TokenCredential is needed to read Key Vault");
         }
 
-        /** The HTTP client the SDK uses (e.g. one trusting a test certificate, or with a proxy). */
+        /**
+         * The HTTP client the SDK uses (e.g. one trusting a test certificate, or with a proxy);
+         * {@link JdkAzureHttpClient#shared()} otherwise.
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;

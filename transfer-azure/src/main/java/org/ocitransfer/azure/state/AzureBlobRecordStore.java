@@ -27,6 +27,7 @@ import org.ocitransfer.api.TransferException;
 import org.ocitransfer.azure.blob.AzureContainerUri;
 import org.ocitransfer.azure.blob.Redaction;
 import org.ocitransfer.azure.blob.SasToken;
+import org.ocitransfer.azure.http.JdkAzureHttpClient;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.state.RecordConflictException;
@@ -238,7 +239,10 @@ public final class AzureBlobRecordStore implements RecordStore {
             return this;
         }
 
-        /** The HTTP client the SDK uses (e.g. one trusting a test certificate). */
+        /**
+         * The HTTP client the SDK uses (e.g. one trusting a test certificate); {@link JdkAzureHttpClient#shared()}
+         * otherwise. A client of your own must not log request URIs: they carry the SAS token.
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
             return this;
@@ -268,9 +272,7 @@ public final class AzureBlobRecordStore implements RecordStore {
                 builder.credential(credential);
                 access = "the identity";
             }
-            if (httpClient != null) {
-                builder.httpClient(httpClient);
-            }
+            builder.httpClient(httpClient != null ? httpClient : JdkAzureHttpClient.shared());
             return new AzureBlobRecordStore(where, builder.buildClient(), redaction, access);
         }
     }

@@ -30,10 +30,9 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.registry.RegistryExtension;
 
 /**
- * Runs {@link AzureSecretsTransferMain} in its own JVM with every logger at TRACE (except the HTTP transport
- * reactor-netty's, kept at INFO: at DEBUG it logs every request URI with its SAS, a known exposure outside this
- * project's code that users must not enable with SAS-mode storage) and the Azure SDK's HTTP logging
- * at its most detailed ({@code AZURE_HTTP_LOG_DETAIL_LEVEL=BODY_AND_HEADERS}, as a user debugging might set it),
+ * Runs {@link AzureSecretsTransferMain} in its own JVM with every logger at TRACE (the root logger, so every
+ * library's: the Azure SDK's, its HTTP transport's, Netty's, ours) and the Azure SDK's HTTP logging at its most
+ * detailed ({@code AZURE_HTTP_LOG_DETAIL_LEVEL=BODY_AND_HEADERS}, as a user debugging might set it),
  * capturing all it writes to stdout and stderr; then searches that, and every file it left (run and pipeline
  * records), for the three SAS tokens and their signatures (raw and URL-decoded), any unredacted {@code sig=}, both
  * registries' passwords, a wrong password tried, and the basic-auth headers they make. None may appear.
@@ -68,17 +67,19 @@ class AzureSecretsDoNotLeakTest {
         sas.put("SAS_GOOD", azurite.containerSas("secrets", "racwdl", later));
         sas.put("SAS_EXPIRED", azurite.containerSas("secrets", "racwdl", OffsetDateTime.now().minusMinutes(5)));
         sas.put("SAS_READONLY", azurite.containerSas("secrets", "rl", later));
+        azurite.createContainer("secrets-copy");
+        sas.put("SAS_COPY", azurite.containerSas("secrets-copy", "racwdl", later));
         String wrong = "wrong-" + Long.toHexString(System.nanoTime()) + "-password";
 
         Path work = dir.resolve("work");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // Known, outside this project's code: reactor-netty (the Azure SDK's default HTTP transport) logs every
-        // request URI, SAS included, at DEBUG ("Handler is being applied: {uri=...}"). Its loggers stay at INFO.
+        // The root logger at TRACE and no logger excepted: reactor-netty (the Azure SDK's default transport) logged
+        // every request URI, SAS included, at DEBUG ("Handler is being applied: {uri=...}").
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
-                "-Dorg.slf4j.simpleLogger.log.reactor.netty=info", "-Dorg.slf4j.simpleLogger.log.io.netty=info",
                 "-cp", System.getProperty("java.class.path"), AzureSecretsTransferMain.class.getName(),
                 work.toString(), source.registry().url(), source.registry().username(), target.registry().url(),
-                target.registry().username(), azurite.containerUri("secrets").toString()).redirectErrorStream(true);
+                target.registry().username(), azurite.containerUri("secrets").toString(),
+                azurite.containerUri("secrets-copy").toString()).redirectErrorStream(true);
         pb.environment().putAll(sas);
         pb.environment().put("SOURCE_PASSWORD", source.registry().password());
         pb.environment().put("TARGET_PASSWORD", target.registry().password());
@@ -96,7 +97,7 @@ class AzureSecretsDoNotLeakTest {
         // The transfer and the failures really happened: the search below is not vacuous.
         assertThat(child.exitValue()).as("child output:%n%s", output).isZero();
         assertThat(output).contains("DONE").contains("RUN export Succeeded").contains("RUN import Succeeded")
-                .contains("RUN exportwrong Failed").contains("RUN importwrong Failed").contains("expired")
+                .contains("COPIED bundle.tar").contains("RUN exportwrong Failed").contains("RUN importwrong Failed").contains("expired")
                 .contains("Refused as expected").contains("x-ms-version").contains("DEBUG");
 
         Map<String, String> secrets = new LinkedHashMap<>();

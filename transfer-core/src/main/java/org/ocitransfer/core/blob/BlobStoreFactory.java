@@ -10,6 +10,16 @@ public interface BlobStoreFactory {
     boolean supports(StorageContainer container);
 
     /**
+     * Checks a container this factory supports when a pipeline is created, before anything runs: the form of its URI
+     * (an Azure container name, a local path) and, where that costs nothing, that it exists. The default checks
+     * nothing; {@link #open} checks again at run time.
+     *
+     * @throws IllegalArgumentException naming the container, what is wrong and what to do
+     */
+    default void validate(StorageContainer container) {
+    }
+
+    /**
      * Opens it; the SAS token, when the container has a secret URI, is read through {@code secrets}.
      * The caller closes it.
      */

@@ -160,7 +160,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
             throw new IllegalArgumentException("No registry client opens '" + registryUri + "': use https://host[:port],"
                     + " http://host:port (plain HTTP) or oci-layout:/path");
         }
-        blobFactory(container);
+        blobFactory(container).validate(container);
     }
 
     private BlobStoreFactory blobFactory(StorageContainer container) {

@@ -112,4 +112,60 @@ class LocalDirectoryBlobStoreTest {
         assertThat(second.get().renew(Duration.ofMinutes(1))).as("an expired, taken-over claim is lost").isFalse();
         takeover.get().close();
     }
+
+    @Test
+    void aMissingContainerDirectoryIsAnErrorNamingItAndIsNotCreated() {
+        Path missing = dir.resolve("no/such/dir");
+        assertThatThrownBy(() -> LocalDirectoryBlobStore.open(missing.toUri()))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist").hasMessageContaining("create it first");
+        assertThat(missing.getParent().getParent()).doesNotExist();
+    }
+
+    @Test
+    void aSymlinkedFolderOrFileLeavingTheContainerIsNeitherWrittenNorReadThrough() throws IOException {
+        Path container = Files.createDirectory(dir.resolve("container"));
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "outside");
+        Files.createSymbolicLink(container.resolve("team"), outside);
+        Files.createSymbolicLink(container.resolve("escape.tar"), outside.resolve("secret.txt"));
+        Files.createDirectory(container.resolve("real"));
+        Files.createSymbolicLink(container.resolve("inside"), container.resolve("real"));
+        BlobStore store = LocalDirectoryBlobStore.open(container);
+
+        assertThatThrownBy(() -> write(store, "team/app.tar", "written", UploadOptions.create()))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining("team/app.tar")
+                .hasMessageContaining("symbolic link").hasMessageContaining(outside.toRealPath().toString());
+        assertThatThrownBy(() -> write(store, "team/deeper/app.tar", "written", UploadOptions.create()))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> store.read("team/secret.txt")).isInstanceOf(BlobStoreException.class)
+                .hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> store.read("escape.tar", 0, 3)).isInstanceOf(BlobStoreException.class)
+                .hasMessageContaining("escape.tar");
+        assertThatThrownBy(() -> store.properties("escape.tar")).isInstanceOf(BlobStoreException.class);
+        assertThatThrownBy(() -> store.setMetadata("team/secret.txt", Map.of("a", "b")))
+                .isInstanceOf(BlobStoreException.class);
+        try (var files = Files.list(outside)) {
+            assertThat(files.toList()).containsExactly(outside.resolve("secret.txt"));
+        }
+        assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("outside");
+
+        // A link that stays inside the container is followed.
+        write(store, "inside/app.tar", "kept", UploadOptions.create());
+        assertThat(Files.readString(container.resolve("real/app.tar"))).isEqualTo("kept");
+    }
+
+    @Test
+    void aHiddenFolderLinkedOutsideTheContainerIsNotWrittenThrough() throws IOException {
+        Path container = Files.createDirectory(dir.resolve("container"));
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Files.createSymbolicLink(container.resolve(".uploads"), outside);
+        BlobStore store = LocalDirectoryBlobStore.open(container);
+
+        assertThatThrownBy(() -> write(store, "a.tar", "x", UploadOptions.create()))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining("symbolic link");
+        try (var files = Files.list(outside)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,11 @@ class ParallelTransferTest {
 
     private static PipelineRun export(TransferClient client, OciLayoutRegistry source, Path container,
                                       List<String> artifacts, Set<PipelineOption> options) {
+        try {
+            Files.createDirectories(container); // a container is not created by writing to it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source.location(),
                 StorageContainer.of(container.toUri()), options));
         return client.createOrUpdatePipelineRun("export1", PipelineRunRequest.export("exporter", "bundle.tar",

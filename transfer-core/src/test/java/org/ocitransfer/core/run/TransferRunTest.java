@@ -53,10 +53,10 @@ class TransferRunTest {
     private final TestImages images = new TestImages(42);
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         source = OciLayoutRegistry.open(dir.resolve("source"));
         target = OciLayoutRegistry.open(dir.resolve("target"));
-        container = dir.resolve("container");
+        container = Files.createDirectories(dir.resolve("container"));
         client = newClient();
     }
 
@@ -359,6 +359,28 @@ class TransferRunTest {
         assertThatThrownBy(() -> client.createOrUpdateExportPipeline(new ExportPipeline("exporter",
                 source.location(), StorageContainer.of(URI.create("s3://bucket/x")), Set.of())))
                 .hasMessageContaining("No storage client opens container 's3://bucket/x'");
+    }
+
+    @Test
+    void aMissingLocalContainerIsRefusedAtPipelineCreateAndAtRunTimeAndNeverCreated() throws IOException {
+        Path missing = dir.resolve("no/such/dir");
+        assertThatThrownBy(() -> client.createOrUpdateExportPipeline(new ExportPipeline("exporter",
+                source.location(), StorageContainer.of(missing.toUri()), Set.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist; create it first");
+        assertThat(client.listExportPipelines()).isEmpty();
+
+        // A container removed after its pipeline was created fails the run, naming it, and is not made again.
+        Path removable = Files.createDirectories(dir.resolve("removable"));
+        client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source.location(),
+                StorageContainer.of(removable.toUri()), Set.of()));
+        Files.delete(removable);
+        PipelineRun run = export("export1", "a.tar", List.of("app:1"));
+        assertThat(run.status()).isEqualTo(RunStatus.Failed);
+        assertThat(run.response().pipelineRunErrorMessage()).contains(removable.toString())
+                .contains("does not exist; create it first");
+        assertThat(removable).doesNotExist();
+        assertThat(dir.resolve("no")).doesNotExist();
     }
 
     /** Flips a byte inside the last blob's data (the archive ends with two zero records after it). */

@@ -2,6 +2,8 @@ package org.ocitransfer.core.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +58,11 @@ final class TriggerFixture implements AutoCloseable {
         this.dir = dir;
         this.source = OciLayoutRegistry.open(dir.resolve("source"));
         this.target = OciLayoutRegistry.open(dir.resolve("target"));
-        this.container = dir.resolve("container");
+        try {
+            this.container = Files.createDirectories(dir.resolve("container"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.state = dir.resolve("state");
         this.exporter = newClient();
         StorageContainer c = StorageContainer.of(container.toUri());

@@ -2,7 +2,9 @@ package org.ocitransfer.testkit.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +45,7 @@ class ImportReuseTest {
     Path dir;
 
     @Test
-    void sharedBlobsAreMountedAndPresentBlobsAreNotSentAgain() {
+    void sharedBlobsAreMountedAndPresentBlobsAreNotSentAgain() throws IOException {
         try (DistributionRegistry a = DistributionRegistry.start(AuthMode.OPEN);
              DistributionRegistry b = DistributionRegistry.start(AuthMode.OPEN);
              HttpRegistry source = HttpRegistry.builder().uri(a.url()).build();
@@ -57,7 +59,8 @@ class ImportReuseTest {
             CountingRegistry counting = new CountingRegistry(target);
             try (TransferClient client = new TransferClientBuilder().stateDirectory(dir.resolve("state"))
                     .registry("counted:b", counting).buildClient()) {
-                StorageContainer container = StorageContainer.of(dir.resolve("container").toUri());
+                StorageContainer container = StorageContainer.of(Files.createDirectories(dir.resolve("container"))
+                        .toUri());
                 client.createOrUpdateExportPipeline(new ExportPipeline("exporter", a.url(), container, Set.of()));
                 client.createOrUpdateImportPipeline(new ImportPipeline("importer", "counted:b", container, Set.of()));
                 assertThat(client.createOrUpdatePipelineRun("export1", PipelineRunRequest.export("exporter", "x.tar",

@@ -2,6 +2,8 @@ package org.ocitransfer.testkit.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -76,7 +78,13 @@ class RegistryTransferTest {
 
     private void pipelines(TransferClient client, String source, String target, Set<PipelineOption> exportOptions,
                            Set<PipelineOption> importOptions) {
-        StorageContainer container = StorageContainer.of(dir.resolve("container").toUri());
+        Path directory = dir.resolve("container");
+        try {
+            Files.createDirectories(directory); // a container is not created by writing to it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StorageContainer container = StorageContainer.of(directory.toUri());
         client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source, container, exportOptions));
         client.createOrUpdateImportPipeline(new ImportPipeline("importer", target, container, importOptions));
     }

@@ -59,18 +59,30 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path root;
+    /** The directory with every symbolic link resolved: no blob, metadata or upload file may resolve outside it. */
+    private final Path realRoot;
 
-    private LocalDirectoryBlobStore(Path root) {
+    private LocalDirectoryBlobStore(Path root, Path realRoot) {
         this.root = root;
+        this.realRoot = realRoot;
     }
 
-    /** Opens (creating when absent) the directory. */
+    /**
+     * Opens the directory, which must exist (a container is not created by writing to it, as in the storage service).
+     *
+     * @throws BlobStoreException naming the directory when it does not exist, is not a directory or cannot be read
+     */
     public static LocalDirectoryBlobStore open(Path root) {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new BlobStoreException("Storage container " + absolute.toUri() + " does not exist"
+                    + (Files.exists(absolute) ? " as a directory (it is a file)" : "")
+                    + "; create it first (mkdir -p " + absolute + ")");
+        }
         try {
-            Files.createDirectories(root);
-            return new LocalDirectoryBlobStore(root.toAbsolutePath().normalize());
+            return new LocalDirectoryBlobStore(absolute, absolute.toRealPath());
         } catch (IOException e) {
-            throw new BlobStoreException("Cannot create the container directory " + root + ": " + e.getMessage()
+            throw new BlobStoreException("Cannot open the container directory " + absolute + ": " + e.getMessage()
                     + " (check the path and its permissions)", e);
         }
     }
@@ -104,11 +116,40 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
                         + " or start with '.'");
             }
         }
-        return root.resolve(name);
+        return contained(root.resolve(name), name);
     }
 
     private Path metadataPath(String name) {
-        return root.resolve(".metadata").resolve(name + ".json");
+        return contained(root.resolve(".metadata").resolve(name + ".json"), name);
+    }
+
+    /**
+     * Returns {@code path} when the part of it that exists resolves, through any symbolic links, inside the
+     * container; a link that leaves it (a linked folder, a linked file, a linked {@code .uploads}) is refused, so
+     * nothing is read or written outside the directory. A link swapped in between this check and the file's use is
+     * not caught: the container's directory must not be writable by someone who may not write elsewhere.
+     *
+     * @throws BlobStoreException naming the blob and where the link leads
+     */
+    private Path contained(Path path, String name) {
+        Path existing = path;
+        while (existing != null) {
+            try {
+                Path real = existing.toRealPath();
+                if (!real.startsWith(realRoot)) {
+                    throw new BlobStoreException("Blob '" + name + "' in " + location() + " leads through a symbolic"
+                            + " link to " + real + ", outside the container: refused. Remove the link, or point the"
+                            + " container at the directory itself");
+                }
+                return path;
+            } catch (NoSuchFileException e) {
+                existing = existing.getParent(); // not there yet (or a dangling link): check what holds it
+            } catch (IOException e) {
+                throw new BlobStoreException("Cannot resolve blob '" + name + "' in " + location() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return path;
     }
 
     @Override
@@ -240,9 +281,9 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
     /** A fresh path under {@code .uploads/} (the directory is created; the file is not). */
     private Path newTempFile(String name) {
         try {
-            Path uploads = root.resolve(".uploads");
+            Path uploads = contained(root.resolve(".uploads"), name);
             Files.createDirectories(uploads);
-            return uploads.resolve(UUID.randomUUID() + ".part");
+            return contained(uploads, name).resolve(UUID.randomUUID() + ".part");
         } catch (IOException e) {
             throw cannotStart(name, e);
         }
@@ -263,7 +304,9 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
             throw new BlobStoreException("Blob '" + name + "' was " + size + " bytes, expected "
                     + options.expectedSize() + ": not committed");
         }
+        contained(target, name); // again: a link may have appeared since the upload started
         Files.createDirectories(target.getParent());
+        contained(target, name);
         Path metaTemp = null;
         if (!options.metadata().isEmpty()) {
             metaTemp = temp.resolveSibling(temp.getFileName() + ".meta");
@@ -281,6 +324,7 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
         }
         Path metaTarget = metadataPath(name);
         Files.createDirectories(metaTarget.getParent());
+        contained(metaTarget, name);
         if (metaTemp != null) {
             AtomicFiles.move(metaTemp, metaTarget);
         } else {
@@ -495,6 +539,7 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
         try {
             Path target = metadataPath(name);
             Files.createDirectories(target.getParent());
+            contained(target, name);
             AtomicFiles.write(target, MAPPER.writeValueAsBytes(new java.util.TreeMap<>(metadata)));
         } catch (IOException e) {
             throw new BlobStoreException("Cannot set metadata of blob '" + name + "' in " + location() + ": "
@@ -504,6 +549,6 @@ public final class LocalDirectoryBlobStore implements BlobStore, RegionUploadSup
 
     @Override
     public Optional<BlobClaim> tryClaim(String name, Duration ttl) {
-        return LocalClaim.tryClaim(root.resolve(".claims"), name, ttl);
+        return LocalClaim.tryClaim(contained(root.resolve(".claims"), name), name, ttl);
     }
 }
