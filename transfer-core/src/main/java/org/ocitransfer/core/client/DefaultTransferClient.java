@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.BlobLocation;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
@@ -44,6 +45,7 @@ import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.run.ExportRunner;
 import org.ocitransfer.core.run.ImportRunner;
 import org.ocitransfer.core.run.ProgressTracker;
+import org.ocitransfer.core.run.RunFailedException;
 import org.ocitransfer.core.run.RunOutcome;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.state.Json;
@@ -354,7 +356,13 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 } else {
                     LOG.warn("Run {} failed: {}", name, message);
                 }
-                outcome = new RunOutcome(RunStatus.Failed, List.of(), List.of(), null, message);
+                List<ArtifactResult> results = e instanceof RunFailedException stopped ? stopped.artifactResults()
+                        : List.of();
+                if (results.isEmpty() && request.pipeline().kind() == PipelineKind.EXPORT) {
+                    String reason = "not exported: the run stopped before any artifact moved: " + message;
+                    results = request.artifacts().stream().map(a -> ArtifactResult.skipped(a, null, reason)).toList();
+                }
+                outcome = new RunOutcome(RunStatus.Failed, results, List.of(), null, message);
             }
             PipelineRun finished = finish(latest.get(), outcome, progress.snapshot(), blobUri);
             latest.set(finished);
@@ -425,7 +433,8 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         BlobLocation target = r.target() != null && blobUri != null ? r.target().withUri(blobUri) : r.target();
         return run.withResponse(new PipelineRunResponse(outcome.status(), progress, r.startTime(), Instant.now(),
                 outcome.importedArtifacts(), outcome.artifactResults(), outcome.catalogDigest(), source, target,
-                r.trigger(), outcome.errorMessage()));
+                r.trigger(), outcome.errorMessage())).withProvisioningState(outcome.status() == RunStatus.Failed
+                ? ProvisioningState.Failed : ProvisioningState.Succeeded);
     }
 
     /** A run that ended before this call: poll reads its record. */
@@ -553,7 +562,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         PipelineRunResponse r = run.response();
         return run.withResponse(new PipelineRunResponse(RunStatus.Failed, r.progress(), r.startTime(), Instant.now(),
                 r.importedArtifacts(), r.artifactResults(), r.catalogDigest(), r.source(), r.target(), r.trigger(),
-                message));
+                message)).withProvisioningState(ProvisioningState.Failed);
     }
 
     private void recoverInterruptedRuns() {
