@@ -213,27 +213,41 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         } else {
             getImportPipeline(pipelineId.name());
         }
+        // Whoever writes the run's record first (a conditional create, or a conditional replace of a previous
+        // record) executes it; every other caller, in this process or another, gets that run and waits on its record.
         synchronized (this) {
-            Execution running = executions.get(name);
-            Optional<RunRecord> existing = readRun(name);
-            if (existing.isPresent()) {
-                PipelineRun previous = existing.get().run();
-                boolean same = previous.request().equals(request)
-                        && previous.forceUpdateTag().equals(submitted.forceUpdateTag());
-                if (same) {
-                    LOG.info("Run {} was submitted again with identical properties and forceUpdateTag: not run again",
-                            name);
-                    return running != null ? running : new FinishedOperation(name);
+            while (true) {
+                Execution running = executions.get(name);
+                Optional<RecordStore.StoredRecord> stored = records.get(RUNS, name);
+                String expectedEtag = RecordStore.ABSENT;
+                if (stored.isPresent()) {
+                    RunRecord record = Json.read(stored.get().content(), RunRecord.class);
+                    PipelineRun previous = record.run();
+                    boolean same = previous.request().equals(request)
+                            && previous.forceUpdateTag().equals(submitted.forceUpdateTag());
+                    if (same) {
+                        LOG.info("Run {} was submitted again with identical properties and forceUpdateTag: not run"
+                                + " again{}", name, running != null || previous.status().isTerminal() ? ""
+                                : " (it is being executed by " + record.owner() + ")");
+                        return running != null ? running : new RecordedOperation(name);
+                    }
+                    if ((running != null && !running.future.isDone())
+                            || (running == null && !previous.status().isTerminal() && !ownerIsDead(record))) {
+                        throw new TransferException("Run " + name + " is still running" + (running != null ? ""
+                                : " (executed by " + record.owner() + ")") + ": wait for it to end before"
+                                + " submitting it again with other properties, or use another run name");
+                    }
+                    expectedEtag = stored.get().etag();
                 }
-                if (running != null && !running.future.isDone()) {
-                    throw new TransferException("Run " + name + " is still running: wait for it to end before"
-                            + " submitting it again with other properties, or use another run name");
+                try {
+                    Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null,
+                            expectedEtag, null);
+                    executions.put(name, execution);
+                    return execution;
+                } catch (RecordConflictException e) {
+                    LOG.debug("Run {} was written by another process at the same time: reading it again", name);
                 }
             }
-            Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null, null,
-                    null);
-            executions.put(name, execution);
-            return execution;
         }
     }
 
@@ -437,11 +451,15 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 ? ProvisioningState.Failed : ProvisioningState.Succeeded);
     }
 
-    /** A run that ended before this call: poll reads its record. */
-    private final class FinishedOperation implements RunOperation {
+    /**
+     * A run executed elsewhere (another client or process), or that ended before this call: poll reads its record,
+     * and a wait ends when the record does. A run whose executing process is found gone is marked Failed, as when a
+     * client starts.
+     */
+    private final class RecordedOperation implements RunOperation {
         private final String name;
 
-        FinishedOperation(String name) {
+        RecordedOperation(String name) {
             this.name = name;
         }
 
@@ -452,7 +470,17 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
 
         @Override
         public PipelineRun poll() {
-            return getPipelineRun(name);
+            Execution running = executions.get(name);
+            if (running != null && !running.isDone()) {
+                return running.poll();
+            }
+            RecordStore.StoredRecord stored = records.get(RUNS, name)
+                    .orElseThrow(() -> new ResourceNotFoundException("Pipeline run", name));
+            RunRecord record = Json.read(stored.content(), RunRecord.class);
+            if (!record.run().status().isTerminal() && running == null && ownerIsDead(record)) {
+                return failOrphaned(stored, record).orElseGet(() -> getPipelineRun(name));
+            }
+            return record.run();
         }
 
         @Override
@@ -573,20 +601,32 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 continue;
             }
             if (ownerIsDead(record)) {
-                LOG.warn("Run {} was left {} by {}, which is gone: marking it Failed", run.name(), run.status(),
-                        record.owner());
-                PipelineRun started = run.response() != null ? run : run.withResponse(new PipelineRunResponse(
-                        RunStatus.Failed, null, null, null, null, null, null, null, null, null, null));
-                try {
-                    records.put(RUNS, run.name(), Json.write(new RunRecord(failed(started, "The run was interrupted:"
-                            + " the process executing it (" + record.owner() + ") stopped before it ended. Nothing"
-                            + " partial was committed. Run it again with a new forceUpdateTag."), null, Instant.now(),
-                            true)), stored.etag());
-                } catch (RecordConflictException e) {
-                    LOG.info("Run {} was updated by another process while being marked Failed: left as that one"
-                            + " wrote it", run.name());
-                }
+                failOrphaned(stored, record);
             }
+        }
+    }
+
+    /**
+     * Marks Failed (as interrupted) a run left unfinished by a process that is gone, unless another writer changed
+     * its record meanwhile. @return the run as marked; empty when another writer got there first
+     */
+    private Optional<PipelineRun> failOrphaned(RecordStore.StoredRecord stored, RunRecord record) {
+        PipelineRun run = record.run();
+        LOG.warn("Run {} was left {} by {}, which is gone: marking it Failed", run.name(), run.status(),
+                record.owner());
+        PipelineRun started = run.response() != null ? run : run.withResponse(new PipelineRunResponse(
+                RunStatus.Failed, null, null, null, null, null, null, null, null, null, null));
+        PipelineRun marked = failed(started, "The run was interrupted: the process executing it (" + record.owner()
+                + ") stopped before it ended. Nothing partial was committed. Run it again with a new"
+                + " forceUpdateTag.");
+        try {
+            records.put(RUNS, run.name(), Json.write(new RunRecord(marked, null, Instant.now(), true)),
+                    stored.etag());
+            return Optional.of(marked);
+        } catch (RecordConflictException e) {
+            LOG.info("Run {} was updated by another process while being marked Failed: left as that one wrote it",
+                    run.name());
+            return Optional.empty();
         }
     }
 
