@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param request           what to do
  * @param forceUpdateTag    an opaque string; change it to run the same request again (null is "")
  * @param response          what happened; null before the run starts
- * @param provisioningState the resource's state
+ * @param provisioningState the resource's state: Succeeded once the run is accepted and while it goes or after it
+ *                          succeeded (also with errors); Failed once the run has failed, as the transfer service
+ *                          reports a failed run
  */
 public record PipelineRun(String name, PipelineRunRequest request, String forceUpdateTag,
                           PipelineRunResponse response, ProvisioningState provisioningState) {
@@ -40,5 +42,10 @@ public record PipelineRun(String name, PipelineRunRequest request, String forceU
     /** This run with another response. */
     public PipelineRun withResponse(PipelineRunResponse newResponse) {
         return new PipelineRun(name, request, forceUpdateTag, newResponse, provisioningState);
+    }
+
+    /** This run with another provisioning state. */
+    public PipelineRun withProvisioningState(ProvisioningState state) {
+        return new PipelineRun(name, request, forceUpdateTag, response, state);
     }
 }

@@ -8,9 +8,9 @@ public enum ProvisioningState {
     Updating,
     /** Being deleted. */
     Deleting,
-    /** Created or updated. For a run: it was accepted and has (or had) its execution. */
+    /** Created or updated. For a run: it was accepted, and is going or ended without failing. */
     Succeeded,
-    /** Could not be provisioned. */
+    /** Could not be provisioned. For a run: it failed (its status is Failed). */
     Failed,
     /** Provisioning was cancelled. */
     Canceled

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.BlobLocation;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
@@ -44,6 +45,7 @@ import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.run.ExportRunner;
 import org.ocitransfer.core.run.ImportRunner;
 import org.ocitransfer.core.run.ProgressTracker;
+import org.ocitransfer.core.run.RunFailedException;
 import org.ocitransfer.core.run.RunOutcome;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.state.Json;
@@ -211,27 +213,41 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         } else {
             getImportPipeline(pipelineId.name());
         }
+        // Whoever writes the run's record first (a conditional create, or a conditional replace of a previous
+        // record) executes it; every other caller, in this process or another, gets that run and waits on its record.
         synchronized (this) {
-            Execution running = executions.get(name);
-            Optional<RunRecord> existing = readRun(name);
-            if (existing.isPresent()) {
-                PipelineRun previous = existing.get().run();
-                boolean same = previous.request().equals(request)
-                        && previous.forceUpdateTag().equals(submitted.forceUpdateTag());
-                if (same) {
-                    LOG.info("Run {} was submitted again with identical properties and forceUpdateTag: not run again",
-                            name);
-                    return running != null ? running : new FinishedOperation(name);
+            while (true) {
+                Execution running = executions.get(name);
+                Optional<RecordStore.StoredRecord> stored = records.get(RUNS, name);
+                String expectedEtag = RecordStore.ABSENT;
+                if (stored.isPresent()) {
+                    RunRecord record = Json.read(stored.get().content(), RunRecord.class);
+                    PipelineRun previous = record.run();
+                    boolean same = previous.request().equals(request)
+                            && previous.forceUpdateTag().equals(submitted.forceUpdateTag());
+                    if (same) {
+                        LOG.info("Run {} was submitted again with identical properties and forceUpdateTag: not run"
+                                + " again{}", name, running != null || previous.status().isTerminal() ? ""
+                                : " (it is being executed by " + record.owner() + ")");
+                        return running != null ? running : new RecordedOperation(name);
+                    }
+                    if ((running != null && !running.future.isDone())
+                            || (running == null && !previous.status().isTerminal() && !ownerIsDead(record))) {
+                        throw new TransferException("Run " + name + " is still running" + (running != null ? ""
+                                : " (executed by " + record.owner() + ")") + ": wait for it to end before"
+                                + " submitting it again with other properties, or use another run name");
+                    }
+                    expectedEtag = stored.get().etag();
                 }
-                if (running != null && !running.future.isDone()) {
-                    throw new TransferException("Run " + name + " is still running: wait for it to end before"
-                            + " submitting it again with other properties, or use another run name");
+                try {
+                    Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null,
+                            expectedEtag, null);
+                    executions.put(name, execution);
+                    return execution;
+                } catch (RecordConflictException e) {
+                    LOG.debug("Run {} was written by another process at the same time: reading it again", name);
                 }
             }
-            Execution execution = start(submitted, listener == null ? ProgressListener.NONE : listener, null, null,
-                    null);
-            executions.put(name, execution);
-            return execution;
         }
     }
 
@@ -354,7 +370,13 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 } else {
                     LOG.warn("Run {} failed: {}", name, message);
                 }
-                outcome = new RunOutcome(RunStatus.Failed, List.of(), List.of(), null, message);
+                List<ArtifactResult> results = e instanceof RunFailedException stopped ? stopped.artifactResults()
+                        : List.of();
+                if (results.isEmpty() && request.pipeline().kind() == PipelineKind.EXPORT) {
+                    String reason = "not exported: the run stopped before any artifact moved: " + message;
+                    results = request.artifacts().stream().map(a -> ArtifactResult.skipped(a, null, reason)).toList();
+                }
+                outcome = new RunOutcome(RunStatus.Failed, results, List.of(), null, message);
             }
             PipelineRun finished = finish(latest.get(), outcome, progress.snapshot(), blobUri);
             latest.set(finished);
@@ -425,14 +447,19 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         BlobLocation target = r.target() != null && blobUri != null ? r.target().withUri(blobUri) : r.target();
         return run.withResponse(new PipelineRunResponse(outcome.status(), progress, r.startTime(), Instant.now(),
                 outcome.importedArtifacts(), outcome.artifactResults(), outcome.catalogDigest(), source, target,
-                r.trigger(), outcome.errorMessage()));
+                r.trigger(), outcome.errorMessage())).withProvisioningState(outcome.status() == RunStatus.Failed
+                ? ProvisioningState.Failed : ProvisioningState.Succeeded);
     }
 
-    /** A run that ended before this call: poll reads its record. */
-    private final class FinishedOperation implements RunOperation {
+    /**
+     * A run executed elsewhere (another client or process), or that ended before this call: poll reads its record,
+     * and a wait ends when the record does. A run whose executing process is found gone is marked Failed, as when a
+     * client starts.
+     */
+    private final class RecordedOperation implements RunOperation {
         private final String name;
 
-        FinishedOperation(String name) {
+        RecordedOperation(String name) {
             this.name = name;
         }
 
@@ -443,7 +470,17 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
 
         @Override
         public PipelineRun poll() {
-            return getPipelineRun(name);
+            Execution running = executions.get(name);
+            if (running != null && !running.isDone()) {
+                return running.poll();
+            }
+            RecordStore.StoredRecord stored = records.get(RUNS, name)
+                    .orElseThrow(() -> new ResourceNotFoundException("Pipeline run", name));
+            RunRecord record = Json.read(stored.content(), RunRecord.class);
+            if (!record.run().status().isTerminal() && running == null && ownerIsDead(record)) {
+                return failOrphaned(stored, record).orElseGet(() -> getPipelineRun(name));
+            }
+            return record.run();
         }
 
         @Override
@@ -553,7 +590,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         PipelineRunResponse r = run.response();
         return run.withResponse(new PipelineRunResponse(RunStatus.Failed, r.progress(), r.startTime(), Instant.now(),
                 r.importedArtifacts(), r.artifactResults(), r.catalogDigest(), r.source(), r.target(), r.trigger(),
-                message));
+                message)).withProvisioningState(ProvisioningState.Failed);
     }
 
     private void recoverInterruptedRuns() {
@@ -564,20 +601,32 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 continue;
             }
             if (ownerIsDead(record)) {
-                LOG.warn("Run {} was left {} by {}, which is gone: marking it Failed", run.name(), run.status(),
-                        record.owner());
-                PipelineRun started = run.response() != null ? run : run.withResponse(new PipelineRunResponse(
-                        RunStatus.Failed, null, null, null, null, null, null, null, null, null, null));
-                try {
-                    records.put(RUNS, run.name(), Json.write(new RunRecord(failed(started, "The run was interrupted:"
-                            + " the process executing it (" + record.owner() + ") stopped before it ended. Nothing"
-                            + " partial was committed. Run it again with a new forceUpdateTag."), null, Instant.now(),
-                            true)), stored.etag());
-                } catch (RecordConflictException e) {
-                    LOG.info("Run {} was updated by another process while being marked Failed: left as that one"
-                            + " wrote it", run.name());
-                }
+                failOrphaned(stored, record);
             }
+        }
+    }
+
+    /**
+     * Marks Failed (as interrupted) a run left unfinished by a process that is gone, unless another writer changed
+     * its record meanwhile. @return the run as marked; empty when another writer got there first
+     */
+    private Optional<PipelineRun> failOrphaned(RecordStore.StoredRecord stored, RunRecord record) {
+        PipelineRun run = record.run();
+        LOG.warn("Run {} was left {} by {}, which is gone: marking it Failed", run.name(), run.status(),
+                record.owner());
+        PipelineRun started = run.response() != null ? run : run.withResponse(new PipelineRunResponse(
+                RunStatus.Failed, null, null, null, null, null, null, null, null, null, null));
+        PipelineRun marked = failed(started, "The run was interrupted: the process executing it (" + record.owner()
+                + ") stopped before it ended. Nothing partial was committed. Run it again with a new"
+                + " forceUpdateTag.");
+        try {
+            records.put(RUNS, run.name(), Json.write(new RunRecord(marked, null, Instant.now(), true)),
+                    stored.etag());
+            return Optional.of(marked);
+        } catch (RecordConflictException e) {
+            LOG.info("Run {} was updated by another process while being marked Failed: left as that one wrote it",
+                    run.name());
+            return Optional.empty();
         }
     }
 

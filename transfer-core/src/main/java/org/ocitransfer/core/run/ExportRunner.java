@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,9 +131,42 @@ public final class ExportRunner {
             }
             List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, false, null).outcomes();
 
-            // 2. Merge in request order, so the archive's bytes do not depend on which thread finished first.
-            List<ArtifactResult> results = new ArrayList<>();
+            // 2. Every artifact's outcome so far; without ContinueOnErrors one that cannot be read stops the run.
+            List<ArtifactResult> results = new ArrayList<>(artifacts.size());
+            int firstFailure = -1;
+            for (int i = 0; i < artifacts.size(); i++) {
+                TaskPool.Outcome<Resolved> outcome = resolved.get(i);
+                if (outcome.failure() == null) {
+                    results.add(ArtifactResult.succeeded(artifacts.get(i), outcome.value().root().digest()));
+                    continue;
+                }
+                Exception e = outcome.failure();
+                if (!(e instanceof TransferException) && !(e instanceof IllegalArgumentException)) {
+                    throw unexpected(e);
+                }
+                LOG.warn("Run {}: artifact {} could not be read from {} (source): {}", runName, artifacts.get(i),
+                        registry.location(), e.getMessage());
+                results.add(ArtifactResult.failed(artifacts.get(i), null, e.getMessage()));
+                firstFailure = firstFailure < 0 ? i : firstFailure;
+            }
+            if (firstFailure >= 0 && !continueOnErrors) {
+                String artifact = artifacts.get(firstFailure);
+                throw new RunFailedException("Artifact " + artifact + " could not be read from " + registry.location()
+                        + " (source): " + results.get(firstFailure).message() + ". Nothing was written to "
+                        + store.blobUri(blobName) + advice(resolved.get(firstFailure).failure()),
+                        resolved.get(firstFailure).failure(), skipped(results, List.of(),
+                        "not exported: the run stopped because " + artifact + " could not be read; nothing was"
+                                + " written"));
+            }
+            if (results.stream().noneMatch(r -> r.status() == ArtifactResult.Status.Succeeded)) {
+                throw new RunFailedException("No artifact could be read from " + registry.location()
+                        + "; nothing was written. " + failures(results), null, results);
+            }
+
+            // 3. Merge in request order, so the archive's bytes do not depend on which thread finished first. A
+            // referrer reached from several artifacts (two tags of one image) goes in once.
             List<ArchivedArtifact> archived = new ArrayList<>();
+            Set<String> listed = new HashSet<>();
             Map<String, byte[]> manifestBytes = new HashMap<>();
             Map<String, String> repositoryOf = new HashMap<>();
             Map<String, String> artifactOf = new HashMap<>();
@@ -141,30 +175,10 @@ public final class ExportRunner {
             LinkedHashMap<String, Descriptor> layers = new LinkedHashMap<>();
             for (int i = 0; i < artifacts.size(); i++) {
                 String artifact = artifacts.get(i);
-                TaskPool.Outcome<Resolved> outcome = resolved.get(i);
-                if (outcome.failure() != null) {
-                    Exception e = outcome.failure();
-                    if (!(e instanceof TransferException) && !(e instanceof IllegalArgumentException)) {
-                        throw unexpected(e);
-                    }
-                    String message = "Artifact " + artifact + " could not be read from " + registry.location()
-                            + " (source): " + e.getMessage();
-                    LOG.warn("Run {}: {}", runName, message);
-                    results.add(ArtifactResult.failed(artifact, null, e.getMessage()));
-                    progress.artifactDone();
-                    if (!continueOnErrors) {
-                        RegistryException.Reason reason = e instanceof RegistryException re ? re.reason() : null;
-                        throw new RunFailedException(message + ". Nothing was written to " + store.blobUri(blobName)
-                                + (reason == RegistryException.Reason.UNREACHABLE
-                                ? ". Run it again once the registry can be reached."
-                                : reason == RegistryException.Reason.UNAUTHORIZED
-                                || reason == RegistryException.Reason.DENIED
-                                ? ". Sign in as said above, then run it again."
-                                : ". Fix the reference or set ContinueOnErrors to export the others."), e);
-                    }
+                Resolved r = resolved.get(i).value();
+                if (r == null) {
                     continue;
                 }
-                Resolved r = outcome.value();
                 for (ContentGraph graph : r.graphs()) {
                     for (ContentGraph.ManifestNode node : graph.manifests()) {
                         manifestBytes.putIfAbsent(node.descriptor().digest(), node.bytes());
@@ -183,18 +197,17 @@ public final class ExportRunner {
                         artifactOf.putIfAbsent(blob.digest(), artifact);
                     }
                 }
-                archived.addAll(r.found());
-                results.add(ArtifactResult.succeeded(artifact, r.root().digest()));
-            }
-            if (archived.isEmpty()) {
-                throw new RunFailedException("No artifact could be read from " + registry.location()
-                        + "; nothing was written. " + failures(results));
+                for (ArchivedArtifact found : r.found()) {
+                    if (listed.add(found.source().shortName() + " " + found.root().digest())) {
+                        archived.add(found);
+                    }
+                }
             }
             for (String digest : configs.keySet()) {
                 layers.remove(digest);
             }
 
-            // 3. Plan the archive: every offset and the catalog digest are known before any byte moves.
+            // 4. Plan the archive: every offset and the catalog digest are known before any byte moves.
             List<Descriptor> blobs = new ArrayList<>(manifests.values());
             blobs.addAll(configs.values());
             blobs.addAll(layers.values());
@@ -202,19 +215,24 @@ public final class ExportRunner {
                     archived, blobs));
             progress.totals(plan.totalSize(), artifacts.size());
 
-            // 4. Write it: in parallel regions when the store can, else as one stream; committed only when whole.
+            // 5. Write it: in parallel regions when the store can, else as one stream; committed only when whole.
             UploadOptions options = new UploadOptions(overwrite, Map.of(CATEGORY_KEY, CATEGORY_VALUE,
                     CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
             BlobSource source = new BlobSource(manifestBytes, repositoryOf);
-            if (concurrency > 1 && store instanceof RegionUploadSupport regions) {
-                writeRegions(pool, regions, plan, options, source, artifactOf);
-            } else {
-                writeStream(plan, options, source, artifactOf);
-            }
-            for (int i = 0; i < archived.size(); i++) {
-                progress.artifactDone();
+            try {
+                if (concurrency > 1 && store instanceof RegionUploadSupport regions) {
+                    writeRegions(pool, regions, plan, options, source, artifactOf);
+                } else {
+                    writeStream(plan, options, source, artifactOf);
+                }
+            } catch (RunFailedException e) {
+                String at = e.artifactResults().isEmpty() ? "" : " at " + e.artifactResults().get(0).artifact();
+                throw new RunFailedException(e.getMessage(), e.getCause(), skipped(results, e.artifactResults(),
+                        "not exported: the export stopped" + at + " and the archive was not committed"));
             }
             long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
+            results.stream().filter(r -> r.status() != ArtifactResult.Status.Failed)
+                    .forEach(r -> progress.artifactDone());
             RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
             return new RunOutcome(status, results, List.of(), plan.catalogDigest(),
                     failed == 0 ? null : failed + " of " + artifacts.size() + " artifacts failed and were not"
@@ -285,9 +303,12 @@ public final class ExportRunner {
         String what = describe(digest, artifactOf);
         String where = sourceSide ? "reading " + what + " from " + registry.location() + " (source)"
                 : "writing " + what + " into " + store.blobUri(blobName) + " (target)";
+        String artifact = digest == null ? null : artifactOf.get(digest);
+        List<ArtifactResult> failed = artifact == null ? List.of()
+                : List.of(ArtifactResult.failed(artifact, null, "stopped while " + where + ": " + rootMessage(cause)));
         return new RunFailedException("Export stopped while " + where + ": " + rootMessage(cause)
                 + ". The upload was aborted and nothing was committed to " + store.blobUri(blobName)
-                + "; run it again.", cause);
+                + "; run it again.", cause, failed);
     }
 
     /** A region that could not be written, with the blob it was on and whether the source or the target failed. */
@@ -438,6 +459,27 @@ public final class ExportRunner {
         return "blob " + digest + " of artifact " + artifactOf.getOrDefault(digest, "?");
     }
 
+    /**
+     * The results with each artifact named in {@code failed} marked Failed (with that message), and each other one
+     * that had gone through so far marked Skipped for {@code reason}.
+     */
+    private static List<ArtifactResult> skipped(List<ArtifactResult> results, List<ArtifactResult> failed,
+                                                String reason) {
+        Map<String, String> failures = new HashMap<>();
+        failed.forEach(f -> failures.putIfAbsent(f.artifact(), f.message()));
+        List<ArtifactResult> out = new ArrayList<>(results.size());
+        for (ArtifactResult r : results) {
+            if (failures.containsKey(r.artifact())) {
+                out.add(ArtifactResult.failed(r.artifact(), r.digest(), failures.get(r.artifact())));
+            } else if (r.status() == ArtifactResult.Status.Succeeded) {
+                out.add(ArtifactResult.skipped(r.artifact(), r.digest(), reason));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     static String failures(List<ArtifactResult> results) {
         StringBuilder sb = new StringBuilder();
         for (ArtifactResult r : results) {
@@ -458,5 +500,17 @@ public final class ExportRunner {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** What to do after an artifact could not be read: wait for the registry, sign in, or fix the reference. */
+    private static String advice(Exception e) {
+        RegistryException.Reason reason = e instanceof RegistryException re ? re.reason() : null;
+        if (reason == RegistryException.Reason.UNREACHABLE) {
+            return ". Run it again once the registry can be reached.";
+        }
+        if (reason == RegistryException.Reason.UNAUTHORIZED || reason == RegistryException.Reason.DENIED) {
+            return ". Sign in as said above, then run it again.";
+        }
+        return ". Fix the reference or set ContinueOnErrors to export the others.";
     }
 }

@@ -155,7 +155,7 @@ public final class ImportRunner {
         long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
         if (failed > 0 && imported.isEmpty()) {
             throw new RunFailedException("No artifact could be imported from " + store.blobUri(blobName) + ": "
-                    + ExportRunner.failures(results));
+                    + ExportRunner.failures(results), null, results);
         }
         RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
         if (status == RunStatus.Succeeded && pipeline.has(PipelineOption.DeleteSourceBlobOnSuccess)) {
@@ -178,20 +178,24 @@ public final class ImportRunner {
             Planned p = planned.get(i);
             Failure failure = failures.get(i);
             tasks.add(() -> {
-                try {
-                    return failure != null ? ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(),
-                            failure.message()) : tag(p);
-                } finally {
+                ArtifactResult result = failure != null ? ArtifactResult.failed(p.target().shortName(),
+                        p.graph().root().digest(), failure.message()) : tag(p);
+                if (result.status() != ArtifactResult.Status.Failed) {
                     progress.artifactDone();
                 }
+                return result;
             });
         }
         List<TaskPool.Outcome<ArtifactResult>> outcomes = pool.runAll(tasks, !continueOnErrors, null).outcomes();
+        RunFailedException stop = null;
+        int skippedFrom = results.size();
         for (int i = 0; i < planned.size(); i++) {
             Planned p = planned.get(i);
             TaskPool.Outcome<ArtifactResult> outcome = outcomes.get(i);
             if (outcome.skipped()) {
-                continue; // a failure stopped the phase; it is reported below
+                // A failure stopped the phase before this tag: listed as Skipped once that failure is known.
+                results.add(ArtifactResult.skipped(p.target().shortName(), p.graph().root().digest(), null));
+                continue;
             }
             if (outcome.failure() == null) {
                 ArtifactResult result = outcome.value();
@@ -210,9 +214,20 @@ public final class ImportRunner {
                     + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
             LOG.warn("Run {}: {}", runName, message);
             results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage()));
-            if (!continueOnErrors) {
-                throw new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
+            if (!continueOnErrors && stop == null) {
+                stop = new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
             }
+        }
+        if (stop != null) {
+            String reason = "not tagged: the run stopped when another tag could not be moved (see the failed"
+                    + " artifact); its content is in the target, untagged";
+            for (int i = skippedFrom; i < results.size(); i++) {
+                ArtifactResult r = results.get(i);
+                if (r.status() == ArtifactResult.Status.Skipped) {
+                    results.set(i, ArtifactResult.skipped(r.artifact(), r.digest(), reason));
+                }
+            }
+            throw new RunFailedException(stop.getMessage(), stop.getCause(), results);
         }
     }
 
@@ -370,9 +385,20 @@ public final class ImportRunner {
         if (!continueOnErrors && !failures.isEmpty()) {
             Map.Entry<Integer, Failure> earliest = new TreeMap<>(failures).firstEntry();
             Planned p = planned.get(earliest.getKey());
+            List<ArtifactResult> results = new ArrayList<>(planned.size());
+            for (int i = 0; i < planned.size(); i++) {
+                Planned each = planned.get(i);
+                Failure failure = failures.get(i);
+                results.add(failure != null
+                        ? ArtifactResult.failed(each.target().shortName(), each.graph().root().digest(),
+                                failure.message())
+                        : ArtifactResult.skipped(each.target().shortName(), each.graph().root().digest(),
+                                "not imported: the run stopped at the failure of " + p.target().shortName()
+                                        + " before any tag moved"));
+            }
             throw new RunFailedException("Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
                     + ") could not be imported: " + earliest.getValue().message() + ". No tag was touched. Set"
-                    + " ContinueOnErrors to import the others.", earliest.getValue().cause());
+                    + " ContinueOnErrors to import the others.", earliest.getValue().cause(), results);
         }
     }
 
@@ -463,7 +489,7 @@ public final class ImportRunner {
             });
         }
         List<TaskPool.Outcome<Planned>> outcomes = pool.runAll(tasks, false, null).outcomes();
-        refuseTagsOfTwoDigests(outcomes);
+        refuseTagsOfTwoDigests(entries, outcomes);
         List<Planned> planned = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             TaskPool.Outcome<Planned> outcome = outcomes.get(i);
@@ -482,7 +508,8 @@ public final class ImportRunner {
             results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
             if (!continueOnErrors) {
                 throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
-                        .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e);
+                        .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e,
+                        stoppedAtPlanning(entries, outcomes, label));
             }
         }
         return planned;
@@ -493,7 +520,7 @@ public final class ImportRunner {
      * end up tagged is undefined (tags are set in parallel). Names resolve as the import tags them (a bare tag with
      * the run's targetRepository or containerd's image name).
      */
-    private void refuseTagsOfTwoDigests(List<TaskPool.Outcome<Planned>> outcomes) {
+    private void refuseTagsOfTwoDigests(List<IndexEntry> entries, List<TaskPool.Outcome<Planned>> outcomes) {
         Map<String, Set<String>> digests = new LinkedHashMap<>();
         for (TaskPool.Outcome<Planned> outcome : outcomes) {
             if (outcome.failure() == null && outcome.value().target().tag() != null) {
@@ -506,9 +533,26 @@ public final class ImportRunner {
                 throw new RunFailedException("Archive " + store.blobUri(request.source().name()) + " (source) is"
                         + " refused: its index.json names " + e.getKey() + " for more than one digest ("
                         + String.join(", ", e.getValue()) + "), so which one would be tagged is undefined. Nothing"
-                        + " was imported; export the archive again with one digest per tag.");
+                        + " was imported; export the archive again with one digest per tag.", null,
+                        stoppedAtPlanning(entries, outcomes, e.getKey()));
             }
         }
+    }
+
+    /** Every entry's outcome when planning stopped the run at {@code stoppedAt}: Failed or Skipped. */
+    private static List<ArtifactResult> stoppedAtPlanning(List<IndexEntry> entries,
+                                                          List<TaskPool.Outcome<Planned>> outcomes, String stoppedAt) {
+        List<ArtifactResult> results = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            IndexEntry entry = entries.get(i);
+            Exception failure = outcomes.get(i).failure();
+            results.add(failure != null
+                    ? ArtifactResult.failed(label(entry), entry.descriptor().digest(), failure.getMessage())
+                    : ArtifactResult.skipped(label(entry), entry.descriptor().digest(), "not imported: the run"
+                            + " stopped because archive entry " + stoppedAt + " cannot be imported; nothing was"
+                            + " imported"));
+        }
+        return results;
     }
 
     private static String label(IndexEntry entry) {
