@@ -40,6 +40,10 @@ public final class Main {
         commandLine.setOut(new java.io.PrintWriter(io.out(), true));
         commandLine.setErr(new java.io.PrintWriter(io.err(), true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // An unknown option is a usage error wherever it stands, also after an option that takes several values
+        // (picocli would otherwise take "-a repo --bogus" as two artifacts).
+        commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        commandLine.setUnmatchedOptionsArePositionalParams(false);
         commandLine.setExecutionExceptionHandler(new ErrorHandler(io));
         return commandLine;
     }

@@ -36,6 +36,7 @@ public final class TransferCommand {
     private Path stateDir;
 
     @Option(names = "--state-uri", scope = ScopeType.INHERIT, paramLabel = "CONTAINER-URI",
+            converter = Arguments.ContainerUri.class,
             description = "Keep pipelines and runs in an Azure Blob Storage container instead (shared by replicas and"
                     + " laptops): https://<account>.blob.core.windows.net/<container>. A container of its own.")
     private String stateUri;
