@@ -22,7 +22,15 @@ public final class Main {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, Arrays.asList(args).contains("--verbose") ? "info" : "error");
         }
-        System.exit(run(CliIo.system(), args));
+        CliIo io;
+        try {
+            io = CliIo.system();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
+        System.exit(run(io, args));
     }
 
     /**
