@@ -35,7 +35,10 @@ class ReleaseIT {
     @BeforeAll
     static void unpackAndMakeARuntime() throws Exception {
         version = System.getProperty("transfer.release.version");
-        Path tarball = Path.of(System.getProperty("transfer.release.tarball"));
+        String tarballProperty = System.getProperty("transfer.release.tarball");
+        assertThat(tarballProperty).as("transfer.release.tarball: ReleaseIT runs under failsafe, after package"
+                + " (mvn verify), not under surefire").isNotNull();
+        Path tarball = Path.of(tarballProperty);
         assertThat(tarball).as("the release tarball, made by mvn package").isRegularFile();
         Result untar = run(Map.of("PATH", System.getenv("PATH")), dir, "tar", "-xzf", tarball.toString(),
                 "-C", dir.toString());
