@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh Debian machine: installs the real components the tests start
-# (the Distribution registry, skopeo, htpasswd, Azurite) when they are missing, then runs the Maven build.
+# (the Distribution registry, skopeo, htpasswd, groff, Azurite) when they are missing, then runs the Maven build.
 # Usage: scripts/test.sh [extra mvn args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+command -v groff >/dev/null 2>&1 || missing+=(groff-base)   # ReleaseIT checks the man page
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (apt)..."
   as_root apt-get update -qq

@@ -6,12 +6,21 @@ import java.net.URISyntaxException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.PipelineOption;
+import org.ocitransfer.api.ResourceNames;
 import org.ocitransfer.api.StorageAccessMode;
 import org.ocitransfer.api.StorageContainer;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
-/** Parses pipeline options, container URIs and access modes; invalid values are IllegalArgumentExceptions. */
+/**
+ * Parses pipeline options, container URIs and access modes; invalid values are IllegalArgumentExceptions. The nested
+ * converters check option values while picocli parses them, so a malformed value is a usage error (exit 2) before
+ * anything runs: picocli prints "Invalid value for option '--x': " and the converter's message.
+ */
 final class Arguments {
 
     static final String CONTAINER_FORMS = "file:///path/dir, https://<account>.blob.core.windows.net/<container>"
@@ -57,6 +66,118 @@ final class Arguments {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("The " + what + " '" + shown + "' is not a valid URI (" + e.getReason()
                     + "): use " + forms, e);
+        }
+    }
+
+    /** Checks a value and keeps it as given; an {@link IllegalArgumentException} becomes picocli's usage error. */
+    abstract static class Check implements ITypeConverter<String> {
+
+        /** @throws IllegalArgumentException saying what is wrong with the value and what to give instead */
+        abstract void check(String value);
+
+        @Override
+        public final String convert(String value) {
+            try {
+                check(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /** A digest: {@code sha256:} and 64 lowercase hex digits. */
+    static final class Digest extends Check {
+        private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
+
+        @Override
+        void check(String value) {
+            if (!SHA256.matcher(value).matches()) {
+                throw new IllegalArgumentException("'" + value + "' is not a digest: give sha256: followed by 64"
+                        + " lowercase hex digits (the export run's catalogDigest)");
+            }
+        }
+    }
+
+    /** An artifact reference ({@link ArtifactRef#parse}). */
+    static final class Artifact extends Check {
+        @Override
+        void check(String value) {
+            ArtifactRef.parse(value);
+        }
+    }
+
+    /** The name of a pipeline or run to create ({@link ResourceNames#validate}). */
+    static final class Name extends Check {
+        @Override
+        void check(String value) {
+            ResourceNames.validate(value, "resource");
+        }
+    }
+
+    /** {@code export} or {@code import}, any case. */
+    static final class PipelineType implements ITypeConverter<PipelineKind> {
+        @Override
+        public PipelineKind convert(String value) {
+            for (PipelineKind kind : PipelineKind.values()) {
+                if (kind.label().equalsIgnoreCase(value)) {
+                    return kind;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a pipeline type: use export or import");
+        }
+    }
+
+    /** A storage access mode ({@link StorageAccessMode#parse}). */
+    static final class AccessMode extends Check {
+        @Override
+        void check(String value) {
+            StorageAccessMode.parse(value);
+        }
+    }
+
+    /** A storage container URI: absolute. */
+    static final class ContainerUri extends Check {
+        @Override
+        void check(String value) {
+            uri(value, "storage container URI", CONTAINER_FORMS);
+        }
+    }
+
+    /** An export pipeline's option; a blank one (from {@code -z ""}) stands for none. */
+    static final class ExportOption extends Check {
+        @Override
+        void check(String value) {
+            if (!value.isBlank()) {
+                PipelineOption.parse(value, PipelineKind.EXPORT);
+            }
+        }
+    }
+
+    /** An import pipeline's option; a blank one stands for none. */
+    static final class ImportOption extends Check {
+        @Override
+        void check(String value) {
+            if (!value.isBlank()) {
+                PipelineOption.parse(value, PipelineKind.IMPORT);
+            }
+        }
+    }
+
+    /** A whole number, at least 1. */
+    static final class AtLeastOne implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int number;
+            try {
+                number = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (number < 1) {
+                throw new TypeConversionException("it must be at least 1, got " + number);
+            }
+            return number;
         }
     }
 }

@@ -14,8 +14,12 @@ import java.io.PrintStream;
  */
 public record CliIo(PrintStream out, PrintStream err, InputStream in, boolean terminal) {
 
-    /** The process's own streams; a terminal when the JVM has a console. */
+    /**
+     * The process's own streams; a terminal when stderr is one ({@link StderrTerminal}).
+     *
+     * @throws IllegalArgumentException when TRANSFER_PROGRESS holds a value other than always, never or auto
+     */
     public static CliIo system() {
-        return new CliIo(System.out, System.err, System.in, System.console() != null);
+        return new CliIo(System.out, System.err, System.in, StderrTerminal.ofThisProcess());
     }
 }

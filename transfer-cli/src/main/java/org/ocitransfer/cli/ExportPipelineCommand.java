@@ -19,7 +19,8 @@ final class ExportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an export pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
+                description = "The pipeline's name: 5-50 letters or digits.")
         String name;
 
         @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
@@ -28,6 +29,7 @@ final class ExportPipelineCommand {
         String registry;
 
         @Option(names = {"--storage-container-uri", "-c"}, required = true, paramLabel = "URI",
+                converter = Arguments.ContainerUri.class,
                 description = "The container archives are written to: " + Arguments.CONTAINER_FORMS + ".")
         String containerUri;
 
@@ -36,11 +38,12 @@ final class ExportPipelineCommand {
                         + " env:NAME or file:/path. Not needed for a local directory or ManagedIdentity.")
         String secretUri;
 
-        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE",
+        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE", converter = Arguments.AccessMode.class,
                 description = "SasToken (default) or ManagedIdentity.")
         String accessMode;
 
         @Option(names = {"--options", "-z"}, arity = "1..*", split = ",", paramLabel = "OPTION",
+                converter = Arguments.ExportOption.class,
                 description = "Space separated: OverwriteBlobs ContinueOnErrors IncludeReferrers.")
         List<String> options;
 

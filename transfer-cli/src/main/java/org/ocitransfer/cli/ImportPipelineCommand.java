@@ -20,7 +20,8 @@ final class ImportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an import pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
+                description = "The pipeline's name: 5-50 letters or digits.")
         String name;
 
         @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
@@ -29,6 +30,7 @@ final class ImportPipelineCommand {
         String registry;
 
         @Option(names = {"--storage-container-uri", "-c"}, required = true, paramLabel = "URI",
+                converter = Arguments.ContainerUri.class,
                 description = "The container archives are read from: " + Arguments.CONTAINER_FORMS + ".")
         String containerUri;
 
@@ -37,11 +39,12 @@ final class ImportPipelineCommand {
                         + " env:NAME or file:/path. Not needed for a local directory or ManagedIdentity.")
         String secretUri;
 
-        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE",
+        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE", converter = Arguments.AccessMode.class,
                 description = "SasToken (default) or ManagedIdentity.")
         String accessMode;
 
         @Option(names = {"--options", "-z"}, arity = "1..*", split = ",", paramLabel = "OPTION",
+                converter = Arguments.ImportOption.class,
                 description = "Space separated: OverwriteTags DeleteSourceBlobOnSuccess ContinueOnErrors.")
         List<String> options;
 

@@ -22,7 +22,15 @@ public final class Main {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, Arrays.asList(args).contains("--verbose") ? "info" : "error");
         }
-        System.exit(run(CliIo.system(), args));
+        CliIo io;
+        try {
+            io = CliIo.system();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
+        System.exit(run(io, args));
     }
 
     /**
@@ -40,6 +48,10 @@ public final class Main {
         commandLine.setOut(new java.io.PrintWriter(io.out(), true));
         commandLine.setErr(new java.io.PrintWriter(io.err(), true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // An unknown option is a usage error wherever it stands, also after an option that takes several values
+        // (picocli would otherwise take "-a repo --bogus" as two artifacts).
+        commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        commandLine.setUnmatchedOptionsArePositionalParams(false);
         commandLine.setExecutionExceptionHandler(new ErrorHandler(io));
         return commandLine;
     }

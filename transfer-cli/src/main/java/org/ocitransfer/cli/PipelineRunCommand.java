@@ -34,22 +34,23 @@ final class PipelineRunCommand {
                     "Submitting a run again with the same properties returns it without running it again;"
                             + " --force-redeploy runs it again."})
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The run's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
+                description = "The run's name: 5-50 letters or digits.")
         String name;
 
         @Option(names = {"--pipeline", "-p"}, required = true, paramLabel = "PIPELINE", description = "The pipeline to run.")
         String pipeline;
 
         @Option(names = {"--pipeline-type", "-t"}, required = true, paramLabel = "export|import",
-                description = "The pipeline's type.")
-        String pipelineType;
+                converter = Arguments.PipelineType.class, description = "The pipeline's type.")
+        PipelineKind kind;
 
         @Option(names = {"--storage-blob", "-b"}, required = true, paramLabel = "BLOB",
                 description = "The archive blob's name in the pipeline's container: written by an export, read by"
                         + " an import.")
         String blob;
 
-        @Option(names = {"--artifacts", "-a"}, arity = "1..*", paramLabel = "ARTIFACT",
+        @Option(names = {"--artifacts", "-a"}, arity = "1..*", paramLabel = "ARTIFACT", converter = Arguments.Artifact.class,
                 description = "Export only, space separated: repo (meaning repo:latest), repo:tag or"
                         + " repo@sha256:<digest>.")
         List<String> artifacts;
@@ -59,7 +60,7 @@ final class PipelineRunCommand {
                         + " layouts from other tools do).")
         String targetRepository;
 
-        @Option(names = "--catalog-digest", paramLabel = "DIGEST",
+        @Option(names = "--catalog-digest", paramLabel = "DIGEST", converter = Arguments.Digest.class,
                 description = "Import only: refuse the archive unless its catalog has this digest (the export run's"
                         + " catalogDigest).")
         String catalogDigest;
@@ -81,7 +82,6 @@ final class PipelineRunCommand {
 
         @Override
         int run(TransferClient client) {
-            PipelineKind kind = kind(pipelineType);
             PipelineRunRequest request;
             if (kind == PipelineKind.EXPORT) {
                 if (targetRepository != null || catalogDigest != null) {
@@ -153,15 +153,6 @@ final class PipelineRunCommand {
             return ExitCodes.FAILED;
         }
 
-        private static PipelineKind kind(String type) {
-            for (PipelineKind kind : PipelineKind.values()) {
-                if (kind.label().equalsIgnoreCase(type)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("Unknown pipeline type '" + type + "': use export or import");
-        }
-
         private static Optional<PipelineRun> find(TransferClient client, String name) {
             try {
                 return Optional.of(client.getPipelineRun(name));
@@ -188,14 +179,12 @@ final class PipelineRunCommand {
     /** {@code pipeline-run list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
     static final class ListCommand extends ClientCommand {
-        @Option(names = "--top", paramLabel = "K", description = "Only the K newest runs.")
+        @Option(names = "--top", paramLabel = "K", converter = Arguments.AtLeastOne.class,
+                description = "Only the K newest runs.")
         Integer top;
 
         @Override
         int run(TransferClient client) {
-            if (top != null && top < 1) {
-                throw new IllegalArgumentException("--top must be at least 1, got " + top);
-            }
             List<PipelineRun> all = client.listPipelineRuns();
             List<PipelineRun> runs = top != null && all.size() > top ? all.subList(0, top) : all;
             print(runs, out -> Views.runs(out, runs));

@@ -36,6 +36,7 @@ public final class TransferCommand {
     private Path stateDir;
 
     @Option(names = "--state-uri", scope = ScopeType.INHERIT, paramLabel = "CONTAINER-URI",
+            converter = Arguments.ContainerUri.class,
             description = "Keep pipelines and runs in an Azure Blob Storage container instead (shared by replicas and"
                     + " laptops): https://<account>.blob.core.windows.net/<container>. A container of its own.")
     private String stateUri;
@@ -103,7 +104,10 @@ public final class TransferCommand {
         return Backends.configure(builder, credentials).buildClient();
     }
 
-    /** The version, from the build. */
+    /**
+     * The version and git commit recorded by the build ("unknown" when built without git, e.g. from a source
+     * tarball), and the Java runtime in use.
+     */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -115,7 +119,16 @@ public final class TransferCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the version resource", e);
             }
-            return new String[] {"transfer " + properties.getProperty("version", "(unknown version)")};
+            return new String[] {"transfer " + recorded(properties, "version"),
+                    "commit " + recorded(properties, "commit"),
+                    "Java runtime " + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version")
+                            + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.home") + ")"};
+        }
+
+        /** A value the build filtered in; "unknown" when it is missing, blank or was not filtered. */
+        private static String recorded(Properties properties, String key) {
+            String value = properties.getProperty(key, "").strip();
+            return value.isEmpty() || value.startsWith("${") ? "unknown" : value;
         }
     }
 }

@@ -36,16 +36,19 @@ final class WatchCommand extends ClientCommand {
     String pipeline;
 
     @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "60",
+            converter = Arguments.AtLeastOne.class,
             description = "Seconds between polls, at least 1 (default: ${DEFAULT-VALUE}).")
-    long pollSeconds;
+    int pollSeconds;
 
     @Option(names = "--max-concurrent-imports", paramLabel = "K", defaultValue = "2",
+            converter = Arguments.AtLeastOne.class,
             description = "Imports at once (default: ${DEFAULT-VALUE}).")
     int maxImports;
 
     @Option(names = "--max-blob-age", paramLabel = "DAYS", defaultValue = "60",
+            converter = Arguments.AtLeastOne.class,
             description = "Only blobs last modified within this many days (default: ${DEFAULT-VALUE}).")
-    long maxAgeDays;
+    int maxAgeDays;
 
     @Mixin
     RegistryLogin login;

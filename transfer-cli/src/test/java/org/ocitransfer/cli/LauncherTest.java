@@ -89,6 +89,18 @@ class LauncherTest {
     }
 
     @Test
+    void versionSaysTheCommitIsUnknownWhenBuiltWithoutGit() throws Exception {
+        // The clone is a copy without .git, as a source tarball is: the build must not fail, and says so.
+        Run version = run(Map.of(), clone.resolve("transfer").toString(), "--version");
+        assertThat(version.exitCode()).as(version.describe()).isZero();
+        List<String> lines = version.out().lines().toList();
+        assertThat(lines).as(version.describe()).hasSize(3);
+        assertThat(lines.get(0)).matches("transfer \\d+\\.\\d+\\.\\d+.*");
+        assertThat(lines.get(1)).isEqualTo("commit unknown");
+        assertThat(version.out()).contains("Java runtime ", System.getProperty("java.runtime.version"));
+    }
+
+    @Test
     void theLauncherHonoursJavaOptsAndPassesExitCodesThrough() throws Exception {
         Path home = dir.resolve("home");
         Files.createDirectories(home);
