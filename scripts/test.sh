@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh Debian machine: installs the real components the tests start
-# (the Distribution registry, skopeo, htpasswd, groff, Azurite) when they are missing, then runs the Maven build.
-# Usage: scripts/test.sh [extra mvn args]
+# (the Distribution registry, skopeo, htpasswd, groff, Azurite) when they are missing, runs the Maven build up to install
+# (tests, then the jars with their sources and Javadoc into ~/.m2), then builds consumer-test/ against those jars:
+# a project with no parent of ours and no BOM that runs the README's Java quickstart and checks convergence.
+# Usage: scripts/test.sh [extra mvn args for the main build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +24,6 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   as_root npm install -g --no-fund --no-audit azurite@3 >/dev/null
 fi
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp install "$@"
+version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)"
+exec mvn -B -ntp -f consumer-test/pom.xml verify -Dtransfer.version="$version"
