@@ -59,6 +59,8 @@ buildah config --env JAVA_HOME="$java_home" --env PATH="$java_home/bin:/usr/loca
   "$container"
 buildah commit --quiet --format docker "$container" transfer-jre-base >/dev/null
 mkdir -p "$(dirname "$out")"
-rm -f "$out"
-buildah push --quiet transfer-jre-base "docker-archive:$out:transfer-jre-base:17" >/dev/null
+# Written beside and then moved, so an interrupted run never leaves a half tarball under the name callers cache.
+rm -f "$out.partial"
+buildah push --quiet transfer-jre-base "docker-archive:$out.partial:transfer-jre-base:17" >/dev/null
+mv -f "$out.partial" "$out"
 echo "JRE base image: $out ($(du -h "$out" | cut -f1))"
