@@ -68,7 +68,7 @@ class ContainerImageIT {
                 .isEqualTo(image.manifestDigest());
 
         Cli cli = new Cli(dir.resolve("state"));
-        String container = dir.resolve("transfer").toUri().toString();
+        String container = Files.createDirectories(dir.resolve("transfer")).toUri().toString();
         ok(cli.run("export-pipeline", "create", "-n", "imageexport", "-r", first.registry().url(), "-c", container));
         ok(cli.run("import-pipeline", "create", "-n", "imageimport", "-r", second.registry().url(), "-c", container,
                 "-e", "false"));

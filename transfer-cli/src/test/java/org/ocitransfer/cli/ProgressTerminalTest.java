@@ -60,7 +60,7 @@ class ProgressTerminalTest {
     void theBarIsDrawnOnATerminalStderrWithStdoutRedirectedToAFile() throws Exception {
         Path script = ExternalTool.require("script", "apt-get install -y bsdutils");
         Cli cli = new Cli(dir.resolve("state"));
-        Path container = dir.resolve("container");
+        Path container = Files.createDirectories(dir.resolve("container"));
         String layout = "oci-layout:" + Samples.copyLayout(dir.resolve("layout"));
         assertThat(cli.run("export-pipeline", "create", "-n", "ttyexport", "-r", layout, "-c",
                 container.toUri().toString()).exitCode()).isZero();

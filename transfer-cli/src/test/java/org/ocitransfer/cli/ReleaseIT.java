@@ -85,7 +85,7 @@ class ReleaseIT {
     void exportAndImportThroughAFileContainerWithOnlyAJavaRuntime() throws Exception {
         Path source = Samples.copyLayout(dir.resolve("source"));
         Path target = dir.resolve("target");
-        String container = dir.resolve("container").toUri().toString();
+        String container = Files.createDirectories(dir.resolve("container")).toUri().toString();
         String transfer = release.resolve("bin/transfer").toString();
         String state = dir.resolve("state").toString();
         ok(transfer(List.of(transfer, "--state-dir", state, "export-pipeline", "create", "-n", "relexport",

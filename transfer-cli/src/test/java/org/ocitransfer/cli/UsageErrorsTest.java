@@ -3,6 +3,7 @@ package org.ocitransfer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,10 @@ class UsageErrorsTest {
     private String container;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws java.io.IOException {
         cli = new Cli(dir.resolve("state"));
         layout = "oci-layout:" + Samples.copyLayout(dir.resolve("layout"));
-        container = dir.resolve("container").toUri().toString();
+        container = Files.createDirectories(dir.resolve("container")).toUri().toString();
         ok(cli.run("export-pipeline", "create", "-n", "myexport", "-r", layout, "-c", container));
         ok(cli.run("import-pipeline", "create", "-n", "myimport", "-r", "oci-layout:" + dir.resolve("target"),
                 "-c", container, "-e", "false"));

@@ -3,6 +3,7 @@ package org.ocitransfer.azure.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -53,7 +54,7 @@ class IdenticalRunsOnAzureRecordsTest {
         String sas = azurite.containerSas("samerecords", "racwdl", OffsetDateTime.now().plusHours(1));
         OciLayoutRegistry source = OciLayoutRegistry.open(dir.resolve("source"));
         new ContentGenerator(12).image(3000).pushTo(source.repository("app"), "1");
-        StorageContainer archives = StorageContainer.of(dir.resolve("container").toUri());
+        StorageContainer archives = StorageContainer.of(Files.createDirectories(dir.resolve("container")).toUri());
         PipelineRunRequest request = PipelineRunRequest.export("exporter", "same.tar", List.of("app:1"));
 
         List<TransferClient> clients = new ArrayList<>();

@@ -1,4 +1,3 @@
-// A real record store with a tally of triggered run starts, by run name.
 package org.ocitransfer.azure.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,8 @@ import org.ocitransfer.core.state.RecordStore;
 
 /**
  * A real record store with a tally of triggered run starts: every conditional write of a run record in state
- * Running (how the source trigger starts a run) is counted by run name, so tests can see how many times each blob
+ * Running with a trigger (how the source trigger starts a run; a run created explicitly has none) is counted by run
+ * name, so tests can see how many times each blob
  * was imported, across every client sharing the tally.
  */
 final class CountingRecordStore implements RecordStore {
@@ -45,7 +45,8 @@ final class CountingRecordStore implements RecordStore {
     @Override
     public String put(String collection, String name, byte[] content, String expectedEtag) {
         String etag = delegate.put(collection, name, content, expectedEtag);
-        if (ResourceNames.RUNS.equals(collection) && expectedEtag != null && "Running".equals(status(content))) {
+        if (ResourceNames.RUNS.equals(collection) && expectedEtag != null && "Running".equals(status(content))
+                && triggered(content)) {
             starts.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
         }
         return etag;
@@ -55,6 +56,15 @@ final class CountingRecordStore implements RecordStore {
         try {
             JsonNode status = Json.mapper().readTree(content).path("run").path("response").path("status");
             return status.isTextual() ? status.asText() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean triggered(byte[] content) {
+        try {
+            JsonNode trigger = Json.mapper().readTree(content).path("run").path("response").path("trigger");
+            return !trigger.isMissingNode() && !trigger.isNull();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

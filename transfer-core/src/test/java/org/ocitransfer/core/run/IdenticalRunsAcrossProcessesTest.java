@@ -42,7 +42,7 @@ class IdenticalRunsAcrossProcessesTest {
         Path state = dir.resolve("state");
         try (TransferClient client = new TransferClientBuilder().stateDirectory(state).buildClient()) {
             client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source.location(),
-                    StorageContainer.of(dir.resolve("container").toUri()), Set.of()));
+                    StorageContainer.of(Files.createDirectories(dir.resolve("container")).toUri()), Set.of()));
         }
         Path go = dir.resolve("go");
         Path executions = dir.resolve("executions");

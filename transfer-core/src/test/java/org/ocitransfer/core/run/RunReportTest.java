@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,10 +47,10 @@ class RunReportTest {
     private final TestImages images = new TestImages(17);
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         source = OciLayoutRegistry.open(dir.resolve("source"));
         target = OciLayoutRegistry.open(dir.resolve("target"));
-        container = dir.resolve("container");
+        container = Files.createDirectories(dir.resolve("container"));
         client = newClient();
     }
 

@@ -68,7 +68,7 @@ class ReferrersOfSeveralRootsTest {
             sbom.pushTo(source.repository("umoci/app"));
             GeneratedArtifact signature = gen.signature(image.root());
             signature.pushTo(source.repository("umoci/app"));
-            StorageContainer container = StorageContainer.of(dir.resolve("container").toUri());
+            StorageContainer container = StorageContainer.of(Files.createDirectories(dir.resolve("container")).toUri());
             client.createOrUpdateExportPipeline(new ExportPipeline("exporter", a.url(), container,
                     EnumSet.of(PipelineOption.IncludeReferrers)));
             client.createOrUpdateImportPipeline(new ImportPipeline("importer", b.url(), container, Set.of()));
