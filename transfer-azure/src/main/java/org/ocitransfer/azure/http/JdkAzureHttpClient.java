@@ -207,21 +207,15 @@ public final class JdkAzureHttpClient implements HttpClient {
         return headers;
     }
 
-    /**
-     * A response whose body is the JDK's publisher of byte buffers, consumed with the subscriber's demand (or, for an
-     * error, the bytes it held).
-     */
-    private static final class StreamedResponse extends HttpResponse {
+    /** The status and headers of a JDK response, as the Azure SDK reads them; the subclasses give its body. */
+    private abstract static class JdkResponse extends HttpResponse {
         private final int status;
         private final HttpHeaders headers;
-        private final Flux<ByteBuffer> body;
-        private final AtomicBoolean subscribed = new AtomicBoolean();
 
-        StreamedResponse(HttpRequest request, java.net.http.HttpResponse<?> response, Flux<ByteBuffer> body) {
+        JdkResponse(HttpRequest request, java.net.http.HttpResponse<?> response) {
             super(request);
             this.status = response.statusCode();
             this.headers = headers(response.headers());
-            this.body = body.doOnSubscribe(subscription -> subscribed.set(true));
         }
 
         @Override
@@ -238,6 +232,20 @@ public final class JdkAzureHttpClient implements HttpClient {
         @Override
         public HttpHeaders getHeaders() {
             return headers;
+        }
+    }
+
+    /**
+     * A response whose body is the JDK's publisher of byte buffers, consumed with the subscriber's demand (or, for an
+     * error, the bytes it held).
+     */
+    private static final class StreamedResponse extends JdkResponse {
+        private final Flux<ByteBuffer> body;
+        private final AtomicBoolean subscribed = new AtomicBoolean();
+
+        StreamedResponse(HttpRequest request, java.net.http.HttpResponse<?> response, Flux<ByteBuffer> body) {
+            super(request, response);
+            this.body = body.doOnSubscribe(subscription -> subscribed.set(true));
         }
 
         @Override
@@ -271,32 +279,12 @@ public final class JdkAzureHttpClient implements HttpClient {
     }
 
     /** A response whose body is the JDK's blocking input stream, read by the caller's thread. */
-    private static final class BlockingResponse extends HttpResponse {
-        private final int status;
-        private final HttpHeaders headers;
+    private static final class BlockingResponse extends JdkResponse {
         private final InputStream body;
 
         BlockingResponse(HttpRequest request, java.net.http.HttpResponse<InputStream> response) {
-            super(request);
-            this.status = response.statusCode();
-            this.headers = headers(response.headers());
+            super(request, response);
             this.body = response.body();
-        }
-
-        @Override
-        public int getStatusCode() {
-            return status;
-        }
-
-        @Override
-        @Deprecated
-        public String getHeaderValue(String name) {
-            return headers.getValue(HttpHeaderName.fromString(name));
-        }
-
-        @Override
-        public HttpHeaders getHeaders() {
-            return headers;
         }
 
         @Override
