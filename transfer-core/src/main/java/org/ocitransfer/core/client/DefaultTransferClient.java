@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +67,12 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
     /** A run whose owner on another host has not shown life for this long is taken to be dead. */
     private static final Duration STALE_AFTER = Duration.ofMinutes(5);
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    /**
+     * A run that shows no progress (a registry slow to answer, a long wait for a lock) still writes its record this
+     * often, so that a client on another host sharing the records never takes it for dead (STALE_AFTER) and marks it
+     * Failed while it goes.
+     */
+    static final Duration QUIET_HEARTBEAT = Duration.ofSeconds(30);
 
     private final RecordStore records;
     private final List<RegistryFactory> registryFactories;
@@ -74,12 +82,15 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
     private final int maxArtifacts;
     private final int concurrency;
     private final ExecutorService executor;
+    private final ScheduledExecutorService heartbeats;
+    private final Duration quietHeartbeat;
     private final String owner;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
 
     DefaultTransferClient(RecordStore records, List<RegistryFactory> registryFactories,
                           Map<String, Registry> registries, List<BlobStoreFactory> blobStoreFactories,
-                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency) {
+                          SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency,
+                          Duration quietHeartbeat) {
         this.records = records;
         this.registryFactories = List.copyOf(registryFactories);
         this.registries = registries;
@@ -90,6 +101,12 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(maxConcurrentRuns, r -> {
             Thread t = new Thread(r, "transfer-run-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.quietHeartbeat = quietHeartbeat;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "transfer-run-heartbeat");
             t.setDaemon(true);
             return t;
         });
@@ -314,6 +331,9 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                 response, ProvisioningState.Succeeded);
         Execution execution = new Execution(running, listener, sourceStore);
         records.put(RUNS, running.name(), Json.write(new RunRecord(running, owner, Instant.now())), expectedEtag);
+        long every = quietHeartbeat.toMillis();
+        execution.beat = heartbeats.scheduleWithFixedDelay(execution::beatIfQuiet, every, every,
+                TimeUnit.MILLISECONDS);
         execution.future = CompletableFuture.supplyAsync(execution::execute, executor);
         return execution;
     }
@@ -324,7 +344,11 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
         private final ProgressListener listener;
         private final BlobStore source;
         private volatile CompletableFuture<PipelineRun> future;
-        private volatile Instant lastWrite = Instant.EPOCH;
+        private volatile ScheduledFuture<?> beat;
+        /** Guards the record's writes while the run goes, and {@link #ended}: none follows the last one. */
+        private final Object writes = new Object();
+        private Instant lastWrite = Instant.EPOCH;
+        private boolean ended;
 
         Execution(PipelineRun initial, ProgressListener listener, BlobStore source) {
             this.name = initial.name();
@@ -380,6 +404,7 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
             }
             PipelineRun finished = finish(latest.get(), outcome, progress.snapshot(), blobUri);
             latest.set(finished);
+            stopWrites();
             writeRun(finished, null);
             LOG.info("Run {} {}", name, finished.status());
             return finished;
@@ -392,10 +417,36 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
                     null, null, null, null, r.source(), r.target(), r.trigger(), null));
             latest.set(updated);
             listener.onProgress(runName, progress);
-            Instant now = Instant.now();
-            if (Duration.between(lastWrite, now).compareTo(HEARTBEAT) > 0) {
-                lastWrite = now;
-                writeRun(updated, owner);
+            writeIfOlderThan(HEARTBEAT);
+        }
+
+        /** The quiet run's heartbeat: its record again, when nothing was written for {@link #quietHeartbeat}. */
+        void beatIfQuiet() {
+            try {
+                writeIfOlderThan(quietHeartbeat);
+            } catch (RuntimeException e) {
+                LOG.warn("Run {}: its record could not be written as a heartbeat ({}); trying again in {} s", name,
+                        e.getMessage(), quietHeartbeat.toSeconds());
+            }
+        }
+
+        private void writeIfOlderThan(Duration age) {
+            synchronized (writes) {
+                Instant now = Instant.now();
+                if (!ended && Duration.between(lastWrite, now).compareTo(age) >= 0) {
+                    lastWrite = now;
+                    writeRun(latest.get(), owner);
+                }
+            }
+        }
+
+        /** No write of the running record follows this (waits for one under way). */
+        void stopWrites() {
+            if (beat != null) {
+                beat.cancel(false);
+            }
+            synchronized (writes) {
+                ended = true;
             }
         }
 
@@ -549,6 +600,8 @@ final class DefaultTransferClient implements TransferClient, SourceTriggerSuppor
 
     @Override
     public void close() {
+        executions.values().forEach(Execution::stopWrites);
+        heartbeats.shutdownNow();
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

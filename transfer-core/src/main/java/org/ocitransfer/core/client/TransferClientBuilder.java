@@ -1,6 +1,7 @@
 package org.ocitransfer.core.client;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class TransferClientBuilder {
     private int maxArtifactsPerRun = DEFAULT_MAX_ARTIFACTS;
     private int maxConcurrentRuns = 4;
     private Integer concurrency;
+    private Duration quietHeartbeat = DefaultTransferClient.QUIET_HEARTBEAT;
 
     /** Keeps records in this directory (created when absent). */
     public TransferClientBuilder stateDirectory(Path directory) {
@@ -118,6 +120,12 @@ public final class TransferClientBuilder {
         return this;
     }
 
+    /** How often a run with no progress writes its record anyway (tests shorten it; see DefaultTransferClient). */
+    TransferClientBuilder quietHeartbeat(Duration every) {
+        this.quietHeartbeat = every;
+        return this;
+    }
+
     /**
      * The concurrency used when none is set: the system property {@value #CONCURRENCY_PROPERTY}, else
      * {@value ExportRunner#DEFAULT_CONCURRENCY}.
@@ -164,6 +172,6 @@ public final class TransferClientBuilder {
         bf.add(new LocalDirectoryBlobStoreFactory());
         SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());
         return new DefaultTransferClient(store, rf, Map.copyOf(registries), bf, secrets, maxArtifactsPerRun,
-                maxConcurrentRuns, concurrency != null ? concurrency : defaultConcurrency());
+                maxConcurrentRuns, concurrency != null ? concurrency : defaultConcurrency(), quietHeartbeat);
     }
 }
