@@ -32,7 +32,6 @@ import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
-import org.ocitransfer.core.registry.http.RetryPolicy;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.registry.AuthMode;
@@ -58,8 +57,10 @@ class ReferrersOfSeveralRootsTest {
              HttpRegistry source = HttpRegistry.builder().uri(a.url()).build();
              HttpRegistry target = HttpRegistry.builder().uri(b.url()).build();
              TransferClient client = new TransferClientBuilder().stateDirectory(dir.resolve("state"))
-                     .registryFactory(new HttpRegistryFactory(f -> f.credentials(CredentialProvider.ANONYMOUS)
-                             .retry(RetryPolicy.none()))).buildClient()) {
+                     // Default retries: Distribution answers 500 now and then when two tags of one manifest are
+                     // put at once (the import tags in parallel), and a retry is what a user's client does.
+                     .registryFactory(new HttpRegistryFactory(f -> f.credentials(CredentialProvider.ANONYMOUS)))
+                     .buildClient()) {
             ContentGenerator gen = new ContentGenerator(8);
             GeneratedArtifact image = gen.image(1500, 700);
             image.pushTo(source.repository("umoci/app"), "1.0");
