@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -524,7 +525,7 @@ public final class ImportRunner {
         Map<String, Set<String>> digests = new LinkedHashMap<>();
         for (TaskPool.Outcome<Planned> outcome : outcomes) {
             if (outcome.failure() == null && outcome.value().target().tag() != null) {
-                digests.computeIfAbsent(outcome.value().target().shortName(), t -> new java.util.LinkedHashSet<>())
+                digests.computeIfAbsent(outcome.value().target().shortName(), t -> new LinkedHashSet<>())
                         .add(outcome.value().graph().root().digest());
             }
         }
