@@ -1,5 +1,6 @@
 package org.ocitransfer.core.archive;
 
+import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.TransferException;
 
 /**
@@ -10,11 +11,11 @@ public class ArchiveFormatException extends TransferException {
 
     /** @param message names the archive, the entry and the rule */
     public ArchiveFormatException(String message) {
-        super(message);
+        super(message, ErrorCategory.INVALID_INPUT);
     }
 
     /** @param message names the archive, the entry and the rule; @param cause what was underneath */
     public ArchiveFormatException(String message, Throwable cause) {
-        super(message, cause);
+        super(message, cause, ErrorCategory.INVALID_INPUT);
     }
 }

@@ -2,6 +2,7 @@ package org.ocitransfer.core.registry;
 
 import java.io.IOException;
 import java.util.List;
+import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.VerifyingInputStream;
@@ -68,6 +69,20 @@ public class RegistryException extends TransferException {
     }
 
     /** Why it failed. */
+    /** The category callers act on: {@link Reason} mapped onto {@link ErrorCategory}. */
+    @Override
+    public ErrorCategory category() {
+        return switch (reason) {
+            case NOT_FOUND -> ErrorCategory.NOT_FOUND;
+            case UNAUTHORIZED -> ErrorCategory.UNAUTHORIZED;
+            case DENIED -> ErrorCategory.DENIED;
+            case INVALID -> ErrorCategory.INVALID_INPUT;
+            case CORRUPT -> ErrorCategory.CORRUPT_CONTENT;
+            case TRANSIENT, UNREACHABLE -> ErrorCategory.UNAVAILABLE;
+            case OTHER -> ErrorCategory.INTERNAL;
+        };
+    }
+
     public Reason reason() {
         return reason;
     }

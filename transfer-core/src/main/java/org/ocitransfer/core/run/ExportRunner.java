@@ -146,7 +146,7 @@ public final class ExportRunner {
                 }
                 LOG.warn("Run {}: artifact {} could not be read from {} (source): {}", runName, artifacts.get(i),
                         registry.location(), e.getMessage());
-                results.add(ArtifactResult.failed(artifacts.get(i), null, e.getMessage()));
+                results.add(ArtifactResult.failed(artifacts.get(i), null, e.getMessage(), e));
                 firstFailure = firstFailure < 0 ? i : firstFailure;
             }
             if (firstFailure >= 0 && !continueOnErrors) {
@@ -305,7 +305,8 @@ public final class ExportRunner {
                 : "writing " + what + " into " + store.blobUri(blobName) + " (target)";
         String artifact = digest == null ? null : artifactOf.get(digest);
         List<ArtifactResult> failed = artifact == null ? List.of()
-                : List.of(ArtifactResult.failed(artifact, null, "stopped while " + where + ": " + rootMessage(cause)));
+                : List.of(ArtifactResult.failed(artifact, null, "stopped while " + where + ": " + rootMessage(cause),
+                        cause));
         return new RunFailedException("Export stopped while " + where + ": " + rootMessage(cause)
                 + ". The upload was aborted and nothing was committed to " + store.blobUri(blobName)
                 + "; run it again.", cause, failed);
@@ -465,12 +466,13 @@ public final class ExportRunner {
      */
     private static List<ArtifactResult> skipped(List<ArtifactResult> results, List<ArtifactResult> failed,
                                                 String reason) {
-        Map<String, String> failures = new HashMap<>();
-        failed.forEach(f -> failures.putIfAbsent(f.artifact(), f.message()));
+        Map<String, ArtifactResult> failures = new HashMap<>();
+        failed.forEach(f -> failures.putIfAbsent(f.artifact(), f));
         List<ArtifactResult> out = new ArrayList<>(results.size());
         for (ArtifactResult r : results) {
             if (failures.containsKey(r.artifact())) {
-                out.add(ArtifactResult.failed(r.artifact(), r.digest(), failures.get(r.artifact())));
+                ArtifactResult f = failures.get(r.artifact());
+                out.add(ArtifactResult.failed(r.artifact(), r.digest(), f.message(), f.category()));
             } else if (r.status() == ArtifactResult.Status.Succeeded) {
                 out.add(ArtifactResult.skipped(r.artifact(), r.digest(), reason));
             } else {

@@ -180,7 +180,7 @@ public final class ImportRunner {
             Failure failure = failures.get(i);
             tasks.add(() -> {
                 ArtifactResult result = failure != null ? ArtifactResult.failed(p.target().shortName(),
-                        p.graph().root().digest(), failure.message()) : tag(p);
+                        p.graph().root().digest(), failure.message(), failure.cause()) : tag(p);
                 if (result.status() != ArtifactResult.Status.Failed) {
                     progress.artifactDone();
                 }
@@ -214,7 +214,7 @@ public final class ImportRunner {
             String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
                     + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
             LOG.warn("Run {}: {}", runName, message);
-            results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage()));
+            results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage(), e));
             if (!continueOnErrors && stop == null) {
                 stop = new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
             }
@@ -392,7 +392,7 @@ public final class ImportRunner {
                 Failure failure = failures.get(i);
                 results.add(failure != null
                         ? ArtifactResult.failed(each.target().shortName(), each.graph().root().digest(),
-                                failure.message())
+                                failure.message(), failure.cause())
                         : ArtifactResult.skipped(each.target().shortName(), each.graph().root().digest(),
                                 "not imported: the run stopped at the failure of " + p.target().shortName()
                                         + " before any tag moved"));
@@ -506,7 +506,7 @@ public final class ImportRunner {
             IndexEntry entry = entries.get(i);
             String label = label(entry);
             Exception e = outcome.failure();
-            results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage()));
+            results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage(), e));
             if (!continueOnErrors) {
                 throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
                         .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e,
@@ -548,7 +548,7 @@ public final class ImportRunner {
             IndexEntry entry = entries.get(i);
             Exception failure = outcomes.get(i).failure();
             results.add(failure != null
-                    ? ArtifactResult.failed(label(entry), entry.descriptor().digest(), failure.getMessage())
+                    ? ArtifactResult.failed(label(entry), entry.descriptor().digest(), failure.getMessage(), failure)
                     : ArtifactResult.skipped(label(entry), entry.descriptor().digest(), "not imported: the run"
                             + " stopped because archive entry " + stoppedAt + " cannot be imported; nothing was"
                             + " imported"));

@@ -1,5 +1,6 @@
 package org.ocitransfer.core.state;
 
+import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.TransferException;
 
 /** A conditional record write lost to another writer: read the record again and retry. */
@@ -7,6 +8,6 @@ public class RecordConflictException extends TransferException {
 
     /** @param collection the collection; @param name the record */
     public RecordConflictException(String collection, String name) {
-        super("Record " + collection + "/" + name + " was changed by another writer: read it again and retry");
+        super("Record " + collection + "/" + name + " was changed by another writer: read it again and retry", ErrorCategory.CONFLICT);
     }
 }
