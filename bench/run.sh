@@ -214,7 +214,7 @@ verify_target() { # SRC_PORT DST_PORT ARTIFACTS
 }
 
 DEFAULT_CONC=$(sed -n 's/.*DEFAULT_CONCURRENCY = \([0-9]*\);.*/\1/p' \
-  "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/run/ExportRunner.java")
+  "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/internal/run/ExportRunner.java")
 
 # ------------------------------------------------------------------------------------------------------- dataset
 avail=$(free_gib)

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.content.Digest;
-import org.ocitransfer.core.io.AtomicFiles;
+import org.ocitransfer.core.internal.io.AtomicFiles;
 
 /**
  * Records in a local state directory: {@code <dir>/<collection>/<name>.json}, replaced atomically; conditional

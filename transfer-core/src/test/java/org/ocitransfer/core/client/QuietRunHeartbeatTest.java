@@ -24,6 +24,7 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.content.ContentSource;
+import org.ocitransfer.core.internal.client.RunRecord;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;

@@ -11,13 +11,13 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 import org.ocitransfer.api.TransferException;
-import org.ocitransfer.core.archive.ArchiveReader;
-import org.ocitransfer.core.archive.ArchiveSource;
-import org.ocitransfer.core.archive.IndexEntry;
-import org.ocitransfer.core.archive.ReaderLimits;
+import org.ocitransfer.core.internal.archive.ArchiveReader;
+import org.ocitransfer.core.internal.archive.ArchiveSource;
+import org.ocitransfer.core.internal.archive.IndexEntry;
+import org.ocitransfer.core.internal.archive.ReaderLimits;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Manifests;
-import org.ocitransfer.core.run.ContentGraph;
+import org.ocitransfer.core.internal.run.ContentGraph;
 
 /**
  * Any bytes given to {@link ArchiveReader} as an archive are either refused with one of the project's exceptions (a

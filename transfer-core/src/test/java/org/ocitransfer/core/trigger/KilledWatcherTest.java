@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
-import org.ocitransfer.core.client.SourceTriggerSupport;
+import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
 
 /**

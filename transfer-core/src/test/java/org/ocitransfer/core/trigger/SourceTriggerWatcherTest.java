@@ -35,7 +35,7 @@ import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobUpload;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStore;
-import org.ocitransfer.core.client.SourceTriggerSupport;
+import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
 
 /**

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobStoreException;
-import org.ocitransfer.core.io.AtomicFiles;
+import org.ocitransfer.core.internal.io.AtomicFiles;
 
 /**
  * A claim on a blob of a local directory: a file {@code .claims/<name>.claim} holding the owner's id and the expiry.

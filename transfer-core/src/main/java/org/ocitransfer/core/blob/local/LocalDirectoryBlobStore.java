@@ -1,6 +1,6 @@
 package org.ocitransfer.core.blob.local;
 
-import org.ocitransfer.core.io.BoundedInputStream;
+import org.ocitransfer.core.internal.io.BoundedInputStream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -40,7 +40,7 @@ import org.ocitransfer.core.blob.BlobUpload;
 import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.UploadOptions;
-import org.ocitransfer.core.io.AtomicFiles;
+import org.ocitransfer.core.internal.io.AtomicFiles;
 
 /**
  * A local directory as a container ({@code file:///path/dir}). Blobs are plain files (names may hold {@code /});

@@ -30,7 +30,7 @@ import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.Manifests;
 import org.ocitransfer.core.content.VerifyingInputStream;
-import org.ocitransfer.core.io.AtomicFiles;
+import org.ocitransfer.core.internal.io.AtomicFiles;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;

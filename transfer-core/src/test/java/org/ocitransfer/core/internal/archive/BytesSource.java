@@ -1,0 +1,32 @@
+package org.ocitransfer.core.internal.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+
+/** An archive held in memory, for tests. */
+final class BytesSource implements ArchiveSource {
+
+    private final String name;
+    private final byte[] bytes;
+
+    BytesSource(String name, byte[] bytes) {
+        this.name = name;
+        this.bytes = bytes;
+    }
+
+    @Override
+    public long size() {
+        return bytes.length;
+    }
+
+    @Override
+    public InputStream open(long offset, long length) {
+        ArchiveSource.checkRange(this, offset, length);
+        return new ByteArrayInputStream(bytes, (int) offset, (int) length);
+    }
+
+    @Override
+    public String describe() {
+        return "memory:" + name;
+    }
+}
