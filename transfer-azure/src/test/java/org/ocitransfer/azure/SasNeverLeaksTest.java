@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.api.StorageContainer;
-import org.ocitransfer.azure.blob.AzureBlobStore;
+import org.ocitransfer.azure.internal.blob.AzureBlobStore;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.copy.BlobCopier;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;

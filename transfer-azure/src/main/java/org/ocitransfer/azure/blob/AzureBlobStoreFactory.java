@@ -6,6 +6,8 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.HttpLogOptions;
 import org.ocitransfer.api.StorageAccessMode;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.internal.blob.AzureBlobStore;
+import org.ocitransfer.azure.internal.blob.AzureContainerUri;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobStoreFactory;

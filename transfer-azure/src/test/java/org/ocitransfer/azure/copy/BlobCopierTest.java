@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.ocitransfer.azure.blob.AzureBlobStore;
+import org.ocitransfer.azure.internal.blob.AzureBlobStore;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobUpload;

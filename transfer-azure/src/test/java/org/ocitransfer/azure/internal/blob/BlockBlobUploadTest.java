@@ -1,5 +1,5 @@
 // Checks the block size planning that keeps every blob within the service's 50,000 blocks.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

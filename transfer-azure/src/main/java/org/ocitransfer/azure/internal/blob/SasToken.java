@@ -1,5 +1,5 @@
 // Reads a SAS token's fields and checks them against what a run needs, before any byte moves.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,5 @@
 // An exclusive claim on an Azure blob, held as a blob lease and renewed in the background for long claims.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.specialized.BlobLeaseClient;

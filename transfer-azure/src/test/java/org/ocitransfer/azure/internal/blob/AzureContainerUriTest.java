@@ -1,5 +1,5 @@
 // Checks parsing of Azure container URIs: account host style, Azurite path style, and refusals with clear messages.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

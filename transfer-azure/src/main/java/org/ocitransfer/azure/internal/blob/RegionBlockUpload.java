@@ -1,5 +1,5 @@
 // Writes one block blob as independent regions: each region staged as its own blocks, the list committed in order.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;

@@ -1,5 +1,5 @@
 // Turns Azure SDK storage failures into messages naming the container, the likely cause and what to do.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.blob.models.BlobErrorCode;

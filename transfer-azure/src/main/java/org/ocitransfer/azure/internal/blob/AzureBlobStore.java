@@ -1,5 +1,5 @@
 // A BlobStore over one Azure Blob Storage container (or Azurite), reached with a SAS token or an Entra ID credential.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
@@ -52,7 +52,7 @@ import org.ocitransfer.azure.copy.CopyMethod;
 import org.ocitransfer.azure.copy.CopyProgressListener;
 import org.ocitransfer.azure.copy.ServerSideCopy;
 import org.ocitransfer.azure.copy.ServerSideCopyUnavailableException;
-import org.ocitransfer.azure.http.JdkAzureHttpClient;
+import org.ocitransfer.azure.internal.http.JdkAzureHttpClient;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;
@@ -491,14 +491,14 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         return new BlobRequestConditions().setLeaseId(claim == null ? null : claim.leaseId());
     }
 
-    static int checkBlockSize(int bytes) {
+    public static int checkBlockSize(int bytes) {
         if (bytes < (1 << 20) || bytes > (100 << 20)) {
             throw new IllegalArgumentException("Block size " + bytes + " is out of range: use 1 MiB to 100 MiB");
         }
         return bytes;
     }
 
-    static int checkBlocksInFlight(int count) {
+    public static int checkBlocksInFlight(int count) {
         if (count < 1 || count > 32) {
             throw new IllegalArgumentException("Blocks in flight " + count + " is out of range: use 1 to 32");
         }

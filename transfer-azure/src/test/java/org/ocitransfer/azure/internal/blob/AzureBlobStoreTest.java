@@ -1,6 +1,6 @@
 // AzureBlobStore against a real Azurite in SasToken mode: staged upload and commit, reads, list, metadata, leases,
 // overwrite refusal, preflight failures and the 403/404 messages.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;

@@ -1,5 +1,5 @@
 // The Azure SDK's HTTP client for every Azure client this module builds: the JDK's java.net.http, which logs no URI.
-package org.ocitransfer.azure.http;
+package org.ocitransfer.azure.internal.http;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;

@@ -1,5 +1,5 @@
 // Large reads from Azure stream as one GET: ranges, early close, many at once, and a missing blob failing at open.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

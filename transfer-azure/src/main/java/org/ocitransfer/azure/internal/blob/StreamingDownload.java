@@ -1,5 +1,5 @@
 // A blob (or a range of it) read as one streamed GET: bytes flow as the caller reads them, never collected whole.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.storage.blob.BlobAsyncClient;
 import com.azure.storage.blob.models.BlobDownloadAsyncResponse;

@@ -1,5 +1,5 @@
 // Parses and validates an Azure Blob container URI (account host style, or Azurite's path style on loopback).
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import java.net.URI;
 import java.util.Arrays;

@@ -1,5 +1,5 @@
 // Writes one block blob as fixed-size staged blocks and a single commit, with bounded memory and no temp file.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;

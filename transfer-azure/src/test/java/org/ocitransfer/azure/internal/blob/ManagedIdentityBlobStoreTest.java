@@ -1,6 +1,6 @@
 // AzureBlobStore in ManagedIdentity mode: a TokenCredential (the Entra ID stand-in's JWTs) against real Azurite over
 // https with --oauth basic; and the message when the identity's token is refused.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.copy.BlobCopier;
 import org.ocitransfer.azure.copy.CopyMethod;
 import org.ocitransfer.azure.copy.CopyResult;

@@ -1,5 +1,5 @@
 // Removes SAS signatures from text and exception chains before they reach a message, a log line or a cause.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

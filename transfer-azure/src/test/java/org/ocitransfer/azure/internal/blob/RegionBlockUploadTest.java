@@ -1,5 +1,5 @@
 // Region uploads to Azure on a real Azurite: regions staged as their own blocks from many threads, committed in order.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +33,7 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.api.TriggerStatus;
+import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.RegionUpload;

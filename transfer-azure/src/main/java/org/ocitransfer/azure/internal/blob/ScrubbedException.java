@@ -1,5 +1,5 @@
 // Stands in for a third-party exception whose message could carry a secret: same class name and trace, scrubbed text.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 /**
  * A scrubbed copy of an exception (usually the Azure SDK's), kept as the cause of this module's exceptions: it

@@ -1,5 +1,5 @@
 // Checks SAS parsing and the preflight rules: expiry, start, permissions, https-only, resource; never the signature.
-package org.ocitransfer.azure.blob;
+package org.ocitransfer.azure.internal.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
