@@ -131,19 +131,19 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
             return this;
         }
 
-        /** See {@link AzureBlobStore.Builder#blockSize(int)}. */
+        /** The size of a staged block, 1-100 MiB (default 8 MiB); raised for large blobs of known size. */
         public Builder blockSize(int bytes) {
             this.blockSize = AzureBlobStore.checkBlockSize(bytes);
             return this;
         }
 
-        /** See {@link AzureBlobStore.Builder#blocksInFlight(int)}. */
+        /** How many blocks of one upload are staged at once, 1-32 (default 4). */
         public Builder blocksInFlight(int count) {
             this.blocksInFlight = AzureBlobStore.checkBlocksInFlight(count);
             return this;
         }
 
-        /** See {@link AzureBlobStore.Builder#syncCopyLimit(long)}. */
+        /** Blobs up to this size are copied server-side in one synchronous call; larger ones start a copy and poll. */
         public Builder syncCopyLimit(long bytes) {
             this.syncCopyLimit = Math.max(0, bytes);
             return this;

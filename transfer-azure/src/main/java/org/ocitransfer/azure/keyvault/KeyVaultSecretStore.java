@@ -170,8 +170,8 @@ public final class KeyVaultSecretStore implements SecretStore {
         }
 
         /**
-         * The HTTP client the SDK uses (e.g. one trusting a test certificate, or with a proxy);
-         * {@link JdkAzureHttpClient#shared()} otherwise.
+         * The HTTP client the SDK uses (e.g. one trusting a test certificate, or with a proxy); otherwise one over the
+         * JDK's {@code java.net.http}, which logs no request URI.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;

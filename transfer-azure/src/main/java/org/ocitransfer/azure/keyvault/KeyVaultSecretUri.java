@@ -8,14 +8,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A Key Vault secret address.
+ * A Key Vault secret address (package-private: users give secret URIs as strings).
  *
  * @param vaultUrl the vault's endpoint ({@code https://myvault.vault.azure.net})
  * @param vault    the vault, for messages (its host)
  * @param name     the secret's name
  * @param version  the secret's version, or null for the latest
  */
-public record KeyVaultSecretUri(String vaultUrl, String vault, String name, String version) {
+record KeyVaultSecretUri(String vaultUrl, String vault, String name, String version) {
 
     private static final Pattern NAME = Pattern.compile("[0-9a-zA-Z-]{1,127}");
     private static final Pattern VERSION = Pattern.compile("[0-9a-zA-Z]{1,64}");

@@ -240,8 +240,8 @@ public final class AzureBlobRecordStore implements RecordStore {
         }
 
         /**
-         * The HTTP client the SDK uses (e.g. one trusting a test certificate); {@link JdkAzureHttpClient#shared()}
-         * otherwise. A client of your own must not log request URIs: they carry the SAS token.
+         * The HTTP client the SDK uses (e.g. one trusting a test certificate); otherwise one over the JDK's
+         * {@code java.net.http}, which logs no request URI. A client of your own must not log request URIs: they carry the SAS token.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = httpClient;
