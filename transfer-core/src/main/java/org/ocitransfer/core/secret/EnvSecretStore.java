@@ -3,7 +3,7 @@ package org.ocitransfer.core.secret;
 import java.util.Map;
 
 /** Secrets from environment variables: {@code env:NAME}. */
-public final class EnvSecretStore implements SecretStore {
+final class EnvSecretStore implements SecretStore {
 
     private final Map<String, String> environment;
 

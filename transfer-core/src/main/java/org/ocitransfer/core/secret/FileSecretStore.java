@@ -7,7 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Secrets kept in files: {@code file:/path} (the whole file, surrounding whitespace removed). */
-public final class FileSecretStore implements SecretStore {
+final class FileSecretStore implements SecretStore {
 
     @Override
     public boolean supports(String secretUri) {

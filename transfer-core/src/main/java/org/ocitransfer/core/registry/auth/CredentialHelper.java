@@ -29,7 +29,7 @@ import org.ocitransfer.api.TransferException;
  * <p>Errors name the helper, its exit status and the first line of its stderr; never its stdout, which may hold
  * the secret.
  */
-public final class CredentialHelper {
+final class CredentialHelper {
 
     /** How long a helper may run. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(10);

@@ -13,7 +13,7 @@ import org.ocitransfer.api.TransferException;
  *             "localhost:5000": {"auth": "<base64 user:>", "identitytoken": "<refresh token>"}},
  *  "credHelpers": {"registry.example": "pass"}, "credsStore": "desktop"}}</pre>
  * For a host: the helper its {@code credHelpers} entry names, else the {@code credsStore} helper, run as
- * {@code docker-credential-<name> get} (see {@link CredentialHelper}); when the helper is not on the PATH or has
+ * {@code docker-credential-<name> get}; when the helper is not on the PATH or has
  * nothing for the host, the {@code auths} entry. Keys may be {@code host[:port]} or URLs
  * ({@code https://index.docker.io/v1/}); Docker Hub's names ({@code docker.io}, {@code index.docker.io},
  * {@code registry-1.docker.io}) are one.
