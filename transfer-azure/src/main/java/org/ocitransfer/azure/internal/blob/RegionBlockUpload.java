@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.ocitransfer.core.blob.BlobStoreException;
@@ -36,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * without overwrite, {@code If-None-Match: *}. Closing without a commit commits nothing (the staged blocks expire on
  * their own).
  *
- * <p>Memory: one block buffer per region being written. The whole blob gets no Content-MD5 (MD5 cannot be combined
- * from regions written out of order); each block is MD5-checked by the service, and the archive's own digests cover
- * its content.
+ * <p>Memory: one block buffer per region being written, reused by the regions written after it. The whole blob gets
+ * no Content-MD5 (MD5 cannot be combined from regions written out of order); each block is MD5-checked by the
+ * service, and the archive's own digests cover its content.
  */
 final class RegionBlockUpload implements RegionUpload {
 
@@ -50,6 +52,8 @@ final class RegionBlockUpload implements RegionUpload {
     static final int DEFAULT_BLOCK_SIZE = 4 << 20;
     /** The most regions a blob may have: half the block limit, so every region can take at least one block. */
     static final int MAX_REGIONS = BlockBlobUpload.MAX_BLOCKS / 2;
+    /** Regions shorter than this get a buffer of their own length; longer ones a block buffer of the spares. */
+    static final int SMALL_REGION = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionBlockUpload.class);
 
@@ -67,6 +71,14 @@ final class RegionBlockUpload implements RegionUpload {
     /** Per region: 0 not started, 1 being written, 2 staged. */
     private final AtomicIntegerArray states;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Block buffers of finished regions, taken by the next ones: at most as many as regions were ever written at once.
+     * A block buffer (4 MiB) is a humongous object for G1, placed in contiguous regions of its own (5 of 1 MiB in a
+     * 64 MiB heap); one allocated per region (an archive has a region per blob) fragmented a small heap until no 5
+     * contiguous regions were left, and a parallel export under {@code -Xmx64m} ran out of memory with the heap far
+     * from full. Reused, the buffers are allocated once, at the start.
+     */
+    private final Queue<byte[]> spares = new ConcurrentLinkedQueue<>();
     private volatile boolean committed;
 
     RegionBlockUpload(AzureBlobStore store, String name, List<Long> regionLengths, UploadOptions options,
@@ -152,7 +164,21 @@ final class RegionBlockUpload implements RegionUpload {
             throw new IllegalStateException("Region " + index + " of blob '" + name + "' is already written");
         }
         String leaseId = store.leaseConditions(name).getLeaseId();
-        byte[] buffer = new byte[(int) Math.min(blockSize, lengths[index])];
+        byte[] buffer = lengths[index] < SMALL_REGION ? new byte[(int) lengths[index]] : spareOrNew();
+        writeBlocks(index, content, buffer, leaseId);
+        if (buffer.length == blockSize && !closed.get()) {
+            spares.offer(buffer);
+        }
+        states.set(index, 2);
+    }
+
+    /** A block buffer a finished region left, or a new one. */
+    private byte[] spareOrNew() {
+        byte[] spare = spares.poll();
+        return spare != null ? spare : new byte[blockSize];
+    }
+
+    private void writeBlocks(int index, InputStream content, byte[] buffer, String leaseId) throws IOException {
         long remaining = lengths[index];
         int block = firstBlocks[index];
         while (remaining > 0) {
@@ -173,7 +199,6 @@ final class RegionBlockUpload implements RegionUpload {
             throw new IOException("Region " + index + " of blob '" + name + "' is longer than its " + lengths[index]
                     + " bytes");
         }
-        states.set(index, 2);
     }
 
     private void stage(int block, byte[] buffer, int size, String leaseId) {
@@ -225,6 +250,7 @@ final class RegionBlockUpload implements RegionUpload {
         }
         committed = true;
         closed.set(true);
+        spares.clear();
         LOG.debug("Committed blob '{}' in {}: {} regions in {} blocks of up to {} bytes", name, store.location(),
                 lengths.length, blockCount, blockSize);
     }
@@ -238,6 +264,7 @@ final class RegionBlockUpload implements RegionUpload {
 
     @Override
     public void close() {
+        spares.clear();
         if (closed.compareAndSet(false, true)) {
             LOG.debug("Region upload of blob '{}' to {} closed without a commit: nothing was committed; its staged"
                     + " blocks expire on their own", name, store.location());

@@ -53,8 +53,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Requests use HTTP/1.1, follow no redirects, and connect within 30 s; a response's headers must arrive within
  * 60 s plus 1 s per 256 KiB of request body. Bodies stream both ways (a download is consumed as it arrives, with
- * the subscriber's demand). A proxy comes from the JDK's system properties ({@code https.proxyHost}, ...) or, as the
- * Azure SDK's default transport reads it, from {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY}.
+ * the subscriber's demand), and a request's body is let go of once its response arrives (see RequestBody). A proxy
+ * comes from the JDK's system properties ({@code https.proxyHost}, ...) or, as the Azure SDK's default transport
+ * reads it, from {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY}.
  */
 public final class JdkAzureHttpClient implements HttpClient {
 
@@ -125,35 +126,41 @@ public final class JdkAzureHttpClient implements HttpClient {
 
     @Override
     public Mono<HttpResponse> send(HttpRequest request, Context context) {
-        return Mono.defer(() -> Mono.fromFuture(client.sendAsync(toJdk(request), BodyHandlers.ofPublisher())))
-                .flatMap(response -> {
-                    Flux<ByteBuffer> body = JdkFlowAdapter.flowPublisherToFlux(response.body())
-                            .flatMapIterable(buffers -> buffers);
-                    if (response.statusCode() < 400) {
-                        return Mono.just(new StreamedResponse(request, response, body));
-                    }
-                    // An error's body (a short XML or JSON document) is read by several policies (retry, logging,
-                    // the error mapping), while the JDK's body may be subscribed to only once: keep it.
-                    return FluxUtil.collectBytesInByteBufferStream(body).defaultIfEmpty(new byte[0])
-                            .map(bytes -> new StreamedResponse(request, response,
-                                    Flux.defer(() -> Flux.just(ByteBuffer.wrap(bytes)))));
-                });
+        return Mono.defer(() -> {
+            RequestBody body = RequestBody.of(request);
+            return Mono.fromFuture(client.sendAsync(toJdk(request, body), BodyHandlers.ofPublisher())
+                    .whenComplete((response, error) -> body.release()));
+        }).flatMap(response -> {
+            Flux<ByteBuffer> body = JdkFlowAdapter.flowPublisherToFlux(response.body())
+                    .flatMapIterable(buffers -> buffers);
+            if (response.statusCode() < 400) {
+                return Mono.just(new StreamedResponse(request, response, body));
+            }
+            // An error's body (a short XML or JSON document) is read by several policies (retry, logging, the error
+            // mapping), while the JDK's body may be subscribed to only once: keep it.
+            return FluxUtil.collectBytesInByteBufferStream(body).defaultIfEmpty(new byte[0])
+                    .map(bytes -> new StreamedResponse(request, response,
+                            Flux.defer(() -> Flux.just(ByteBuffer.wrap(bytes)))));
+        });
     }
 
     @Override
     public HttpResponse sendSync(HttpRequest request, Context context) {
+        RequestBody body = RequestBody.of(request);
         try {
-            return new BlockingResponse(request, client.send(toJdk(request), BodyHandlers.ofInputStream()));
+            return new BlockingResponse(request, client.send(toJdk(request, body), BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new InterruptedIOException("Interrupted while sending "
                     + request.getHttpMethod() + " to " + request.getUrl().getHost()));
+        } finally {
+            body.release();
         }
     }
 
-    private static java.net.http.HttpRequest toJdk(HttpRequest request) {
+    private static java.net.http.HttpRequest toJdk(HttpRequest request, RequestBody body) {
         URI uri;
         try {
             uri = request.getUrl().toURI();
@@ -161,11 +168,10 @@ public final class JdkAzureHttpClient implements HttpClient {
             // The message would carry the URL, and with it a SAS: name the host only.
             throw new IllegalArgumentException("Invalid request URL for host " + request.getUrl().getHost());
         }
-        BinaryData body = request.getBodyAsBinaryData();
-        long length = contentLength(request, body);
+        long length = body.contentLength();
         java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri)
                 .timeout(RESPONSE_TIMEOUT.plusSeconds(Math.max(0, length) / BYTES_PER_EXTRA_SECOND))
-                .method(request.getHttpMethod().name(), publisher(body, length));
+                .method(request.getHttpMethod().name(), length == 0 ? BodyPublishers.noBody() : body);
         request.getHeaders().forEach(header -> {
             if (!RESTRICTED.contains(header.getName().toLowerCase(Locale.ROOT))) {
                 for (String value : header.getValuesList()) {
@@ -176,25 +182,126 @@ public final class JdkAzureHttpClient implements HttpClient {
         return builder.build();
     }
 
-    /** The body's length, from the body or the Content-Length header; -1 when unknown (sent chunked). */
-    private static long contentLength(HttpRequest request, BinaryData body) {
-        if (body == null) {
-            return 0;
+    /**
+     * A request's body as the JDK client reads it: the SDK's buffers as they are (a staged block is not copied),
+     * replayed for each subscription (the JDK subscribes again only before it hands over the response, e.g. after a
+     * proxy's 407), and let go of once the exchange is over.
+     *
+     * <p>Letting go matters: the JDK keeps objects of finished exchanges reachable for a long time (a pooled
+     * connection keeps the exchange that opened it, with its request and the subscription of its body, for as long as
+     * the connection lives), so a body publisher or subscription that kept its data would keep every block once sent
+     * over a new connection: under {@code -Xmx64m}, a parallel export of many blobs (8 regions each staging 4 MiB
+     * blocks) ran out of heap. {@link #release()} (called when the response, or the failure, arrives) drops the data;
+     * each subscription drops its upstream as soon as it completes, fails or is cancelled.
+     */
+    private static final class RequestBody implements BodyPublisher {
+        private final long length;
+        private volatile BinaryData data;
+
+        private RequestBody(BinaryData data, long length) {
+            this.data = data;
+            this.length = length;
         }
-        if (body.getLength() != null) {
-            return body.getLength();
+
+        /** The body of {@code request}; its length from the body or the Content-Length header, -1 when unknown. */
+        static RequestBody of(HttpRequest request) {
+            BinaryData body = request.getBodyAsBinaryData();
+            if (body == null) {
+                return new RequestBody(null, 0);
+            }
+            if (body.getLength() != null) {
+                return new RequestBody(body, body.getLength());
+            }
+            String header = request.getHeaders().getValue(HttpHeaderName.CONTENT_LENGTH);
+            return new RequestBody(body, header == null ? -1 : Long.parseLong(header.trim()));
         }
-        String header = request.getHeaders().getValue(HttpHeaderName.CONTENT_LENGTH);
-        return header == null ? -1 : Long.parseLong(header.trim());
+
+        @Override
+        public long contentLength() {
+            return length;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            BinaryData body = data;
+            if (body == null) {
+                subscriber.onSubscribe(new ForgetfulSubscription(null));
+                subscriber.onError(new IOException("The request body was already released: its exchange is over"));
+                return;
+            }
+            JdkFlowAdapter.publisherToFlowPublisher(body.toFluxByteBuffer()).subscribe(new Forwarder(subscriber));
+        }
+
+        /** Drops the data: the exchange is over, and nothing may subscribe again. */
+        void release() {
+            data = null;
+        }
     }
 
-    private static BodyPublisher publisher(BinaryData body, long length) {
-        if (body == null || length == 0) {
-            return BodyPublishers.noBody();
+    /** Passes one subscription's buffers to the JDK's subscriber, through a subscription that forgets its upstream. */
+    private static final class Forwarder implements Flow.Subscriber<ByteBuffer> {
+        private final Flow.Subscriber<? super ByteBuffer> downstream;
+        private ForgetfulSubscription subscription;
+
+        Forwarder(Flow.Subscriber<? super ByteBuffer> downstream) {
+            this.downstream = downstream;
         }
-        // The SDK's buffers are sent as they are (a staged block is not copied); a replayable body replays on retry.
-        Flow.Publisher<ByteBuffer> flow = JdkFlowAdapter.publisherToFlowPublisher(body.toFluxByteBuffer());
-        return length > 0 ? BodyPublishers.fromPublisher(flow, length) : BodyPublishers.fromPublisher(flow);
+
+        @Override
+        public void onSubscribe(Flow.Subscription upstream) {
+            subscription = new ForgetfulSubscription(upstream);
+            downstream.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(ByteBuffer buffer) {
+            downstream.onNext(buffer);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            subscription.forget();
+            downstream.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            subscription.forget();
+            downstream.onComplete();
+        }
+    }
+
+    /**
+     * The subscription the JDK holds (possibly long after the exchange): it forwards demand until the body completes,
+     * fails or is cancelled, then drops the upstream, and with it the upstream's buffers.
+     */
+    private static final class ForgetfulSubscription implements Flow.Subscription {
+        private volatile Flow.Subscription upstream;
+
+        ForgetfulSubscription(Flow.Subscription upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public void request(long n) {
+            Flow.Subscription s = upstream;
+            if (s != null) {
+                s.request(n);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            Flow.Subscription s = upstream;
+            upstream = null;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        void forget() {
+            upstream = null;
+        }
     }
 
     private static HttpHeaders headers(java.net.http.HttpHeaders jdk) {
