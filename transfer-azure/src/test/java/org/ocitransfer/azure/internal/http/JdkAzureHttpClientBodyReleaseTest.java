@@ -1,5 +1,5 @@
 // A request body sent through JdkAzureHttpClient is not kept by the pooled connection that carried it.
-package org.ocitransfer.azure.http;
+package org.ocitransfer.azure.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
