@@ -2,6 +2,7 @@
 // picked once per JVM, and printed, so a failure seen with random content can be run again with the same content.
 package org.ocitransfer.core.testing;
 
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,10 +58,13 @@ public final class Seeds {
         return bytes;
     }
 
+    /** Prints the seed once for each test class that asks (the outermost *Test, *Tests or *IT on the stack). */
     private static void tell() {
-        String caller = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                .filter(c -> c != Seeds.class)
-                .map(Seeds::outermost).findFirst().orElse("?"));
+        List<Class<?>> callers = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(c -> c != Seeds.class).toList());
+        String caller = callers.stream().map(Seeds::outermost).filter(n -> n.matches(".*(Test|Tests|IT)"))
+                .reduce((inner, outer) -> outer)
+                .orElse(callers.isEmpty() ? "?" : outermost(callers.get(0)));
         if (TOLD.add(caller)) {
             System.out.println("seed " + SEED + " (rerun with -D" + PROPERTY + "=" + SEED + ") for " + caller);
         }
