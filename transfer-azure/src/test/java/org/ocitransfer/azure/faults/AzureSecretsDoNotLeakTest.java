@@ -28,6 +28,7 @@ import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Runs {@link AzureSecretsTransferMain} in its own JVM with every logger at TRACE (the root logger, so every
@@ -58,7 +59,7 @@ class AzureSecretsDoNotLeakTest {
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url())
                 .credentials(host -> java.util.Optional.of(RegistryCredential.basic(source.registry().username(),
                         source.registry().password()))).build()) {
-            new ContentGenerator(8).image(30_000, 40_000).pushTo(registry.repository("secret/app"), "v1");
+            new ContentGenerator(Seeds.seed(8)).image(30_000, 40_000).pushTo(registry.repository("secret/app"), "v1");
         }
         Azurite azurite = AZURITE.azurite();
         azurite.createContainer("secrets");

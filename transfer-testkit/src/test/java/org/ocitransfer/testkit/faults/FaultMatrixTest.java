@@ -40,6 +40,7 @@ import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.proxy.InjectedFault;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Faults injected by the kit's {@link FaultProxy} between the client and real Distribution registries (a source
@@ -85,7 +86,7 @@ class FaultMatrixTest {
 
     @BeforeAll
     static void contentAndBaseline() {
-        ContentGenerator gen = new ContentGenerator(2024);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(2024));
         app = gen.image(150_000, 250_000);
         multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 120_000);
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {
@@ -338,7 +339,7 @@ class FaultMatrixTest {
 
     @Test
     void anExistingTargetTagIsNeverMovedWithoutOverwriteTagsEvenUnderFaults() {
-        GeneratedArtifact other = new ContentGenerator(99).image(10_000);
+        GeneratedArtifact other = new ContentGenerator(Seeds.seed(99)).image(10_000);
         try (HttpRegistry direct = HttpRegistry.builder().uri(target.registry().url()).build()) {
             other.pushTo(direct.repository("fault/app"), "v1");
         }

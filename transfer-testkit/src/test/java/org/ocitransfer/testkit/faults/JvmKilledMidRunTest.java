@@ -27,6 +27,7 @@ import org.ocitransfer.testkit.proxy.Fault;
 import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.proxy.InjectedFault;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * A run executes in a separate JVM ({@link RunInChildMain}) with a local state directory; a stall in this test's
@@ -55,7 +56,7 @@ class JvmKilledMidRunTest {
 
     @BeforeAll
     static void content() {
-        ContentGenerator gen = new ContentGenerator(2024);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(2024));
         app = gen.image(150_000, 250_000);
         multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 120_000);
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {

@@ -23,6 +23,7 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.RegistryExtension;
 import org.ocitransfer.testkit.registry.TokenServer;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Runs {@link SecretsTransferMain} in its own JVM with every logger at TRACE, capturing all it writes to stdout and
@@ -50,7 +51,7 @@ class SecretsDoNotLeakTest {
         try (HttpRegistry registry = TransferRig.factory(host -> java.util.Optional.of(
                 org.ocitransfer.core.registry.auth.RegistryCredential.basic(source.registry().username(),
                         source.registry().password()))).open(source.registry().url())) {
-            ContentGenerator gen = new ContentGenerator(5);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(5));
             gen.image(20_000, 30_000).pushTo(registry.repository("fault/app"), "v1");
             gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 10_000)
                     .pushTo(registry.repository("fault/multi"), "latest");
