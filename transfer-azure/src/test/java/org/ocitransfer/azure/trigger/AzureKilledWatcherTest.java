@@ -3,9 +3,9 @@
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.await;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.read;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.read;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +22,7 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.tools.JavaProcess;
 
 class AzureKilledWatcherTest {
 
@@ -41,9 +42,7 @@ class AzureKilledWatcherTest {
             Descriptor image = f.land("victim.tar");
             Path marker = dir.resolve("importing");
             Path log = dir.resolve("watcher-process.log");
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-cp", classPath, AzureWatcherProcess.class.getName(),
+            Process child = JavaProcess.builder(AzureWatcherProcess.class, List.of("-XX:TieredStopAtLevel=1"),
                     f.stateContainer.uri().toString(), f.stateContainer.secretUri(), f.target.root().toString(),
                     marker.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

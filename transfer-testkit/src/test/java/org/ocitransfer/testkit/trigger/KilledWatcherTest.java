@@ -1,10 +1,10 @@
-package org.ocitransfer.core.trigger;
+package org.ocitransfer.testkit.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.core.trigger.TriggerFixture.await;
-import static org.ocitransfer.core.trigger.TriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.read;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +19,8 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.trigger.SourceTriggerWatcher;
+import org.ocitransfer.testkit.tools.JavaProcess;
 
 /**
  * A watcher in another JVM is killed (SIGKILL) while it holds a blob's claim and its run is Running: the claim lapses,
@@ -36,13 +38,12 @@ class KilledWatcherTest {
     @ParameterizedTest(name = "replacement client built {0} the kill")
     @ValueSource(strings = {"before", "after"})
     void aWatcherKilledMidImportLosesTheBlobToAnotherThatImportsItOnce(String when) throws Exception {
-        try (TriggerFixture f = new TriggerFixture(dir, Set.of())) {
+        try (LocalTriggerFixture f = new LocalTriggerFixture(dir, Set.of())) {
             TransferClient early = when.equals("before") ? f.newClient() : null;
             Descriptor image = f.land("victim.tar");
             Path marker = dir.resolve("importing");
             Path log = dir.resolve("watcher-process.log");
-            Process child = new ProcessBuilder(javaCommand(), "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                    WatcherProcess.class.getName(),
+            Process child = JavaProcess.builder(WatcherProcess.class, List.of("-XX:TieredStopAtLevel=1"),
                     f.state.toString(), f.target.root().toString(), marker.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             String runName;
@@ -85,24 +86,6 @@ class KilledWatcherTest {
             assertThat(f.startsOf(runName)).isEqualTo(1);
             watcher.close();
             assertThat(f.claims()).isEmpty();
-        }
-    }
-
-    private static String javaCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** Surefire's real test class path (java.class.path may be a manifest-only jar, which also works). */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "(none)";
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 }
