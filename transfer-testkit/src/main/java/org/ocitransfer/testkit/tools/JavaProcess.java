@@ -1,9 +1,13 @@
 // Starts a class of the test class path in a JVM of its own, for what only a separate process shows (a kill, a log).
 package org.ocitransfer.testkit.tools;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.ocitransfer.testkit.random.Seeds;
 
 /**
@@ -31,6 +35,27 @@ public final class JavaProcess {
         command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
+    }
+
+    /** How a process ended: its exit status and everything it wrote (standard output and error together). */
+    public record Ended(int exitValue, String output) {
+    }
+
+    /**
+     * Starts {@code builder} with its error stream merged into its output, reads the output until the process ends
+     * and returns both; fails when it has not ended within {@code timeout} (it is killed in any case).
+     */
+    public static Ended run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("The process had not ended after " + timeout + "; its output:\n" + output);
+            }
+            return new Ended(process.exitValue(), output);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     /** Surefire's real test class path (java.class.path may be a manifest-only jar, which also works). */
