@@ -2,15 +2,12 @@ package org.ocitransfer.testkit.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
-import static org.ocitransfer.testkit.trigger.TriggerFixture.read;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +17,6 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
-import org.ocitransfer.testkit.tools.JavaProcess;
 
 /**
  * A watcher in another JVM is killed (SIGKILL) while it holds a blob's claim and its run is Running: the claim lapses,
@@ -41,22 +37,10 @@ class KilledWatcherTest {
         try (LocalTriggerFixture f = new LocalTriggerFixture(dir, Set.of())) {
             TransferClient early = when.equals("before") ? f.newClient() : null;
             Descriptor image = f.land("victim.tar");
-            Path marker = dir.resolve("importing");
-            Path log = dir.resolve("watcher-process.log");
-            Process child = JavaProcess.builder(WatcherProcess.class, List.of("-XX:TieredStopAtLevel=1"),
-                    f.state.toString(), f.target.root().toString(), marker.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            HangingWatcher.killWhileImporting(WatcherProcess.class, dir, WAIT,
+                    () -> assertThat(f.claims()).as("the claim it holds").hasSize(1),
+                    f.state.toString(), f.target.root().toString());
             String runName;
-            try {
-                await("the watcher process to start importing (its log: " + log + ")", WAIT,
-                        () -> Files.exists(marker) || !child.isAlive());
-                assertThat(child.isAlive()).as("watcher process alive; its log:\n%s", read(log)).isTrue();
-                assertThat(f.claims()).as("the claim it holds").hasSize(1);
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                child.destroyForcibly();
-            }
             TransferClient client = early != null ? early : f.newClient();
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
