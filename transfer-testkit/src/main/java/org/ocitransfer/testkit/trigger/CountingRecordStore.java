@@ -16,8 +16,7 @@ import org.ocitransfer.core.state.RecordStore;
 /**
  * A real record store with a tally of triggered run starts: every conditional write of a run record in state
  * Running with a trigger (how the source trigger starts a run; a run created explicitly has none) is counted by run
- * name, so tests can see how many times each blob
- * was imported, across every client sharing the tally.
+ * name, so tests can see how many times each blob was imported, across every client sharing the tally.
  */
 public final class CountingRecordStore implements RecordStore {
 
