@@ -56,6 +56,7 @@ import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
+import org.ocitransfer.testkit.random.Seeds;
 
 class AzureTransferEndToEndTest {
 
@@ -84,7 +85,7 @@ class AzureTransferEndToEndTest {
              HttpRegistry source = HttpRegistry.builder().uri(a.url()).build();
              HttpRegistry target = HttpRegistry.builder().uri(b.url()).build();
              KeyVaultStandIn vault = KeyVaultStandIn.start(cert)) {
-            ContentGenerator gen = new ContentGenerator(21);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(21));
             GeneratedArtifact multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 3000, 2000);
             multi.pushTo(source.repository("lib/multi"), "1");
             GeneratedArtifact image = gen.image(5000, 70_000);

@@ -28,6 +28,7 @@ import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
 import reactor.core.publisher.Mono;
+import org.ocitransfer.testkit.random.Seeds;
 
 class AcrCredentialProviderTest {
 
@@ -56,7 +57,7 @@ class AcrCredentialProviderTest {
             assertThat(acr.supports(registry.host())).isTrue();
             try (HttpRegistry client = HttpRegistry.builder().uri(registry.url()).credentials(acr)
                     .retry(RetryPolicy.none()).build()) {
-                GeneratedArtifact image = new ContentGenerator(11).image(2000, 3000);
+                GeneratedArtifact image = new ContentGenerator(Seeds.seed(11)).image(2000, 3000);
                 image.pushTo(client.repository("team/app"), "1");
                 RegistryAssertions.assertTag(client.repository("team/app"), "1", image.digest());
             }

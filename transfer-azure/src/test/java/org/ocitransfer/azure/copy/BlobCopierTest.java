@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +25,7 @@ import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 class BlobCopierTest {
 
@@ -46,8 +46,7 @@ class BlobCopierTest {
     }
 
     private static byte[] write(AzureBlobStore store, String name, int size) throws IOException {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
+        byte[] data = Seeds.bytes(size, size);
         try (BlobUpload upload = store.upload(name, new UploadOptions(false, METADATA, size))) {
             upload.output().write(data);
             upload.commit();

@@ -42,6 +42,7 @@ import org.ocitransfer.testkit.proxy.Fault;
 import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.proxy.InjectedFault;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * The kit's {@link FaultProxy} between the client's Azure blob store and real Azurite (data on disk, restartable on
@@ -82,7 +83,7 @@ class AzureFaultsTest {
 
     @BeforeAll
     static void start() {
-        ContentGenerator gen = new ContentGenerator(77);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(77));
         app = gen.image(600_000, 900_000);
         multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 300_000);
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {

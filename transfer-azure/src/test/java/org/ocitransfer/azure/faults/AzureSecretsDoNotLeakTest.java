@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +23,10 @@ import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
 import org.ocitransfer.testkit.content.ContentGenerator;
+import org.ocitransfer.testkit.faults.SecretSearch;
+import org.ocitransfer.testkit.random.Seeds;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.tools.JavaProcess;
 
 /**
  * Runs {@link AzureSecretsTransferMain} in its own JVM with every logger at TRACE (the root logger, so every
@@ -58,7 +57,7 @@ class AzureSecretsDoNotLeakTest {
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url())
                 .credentials(host -> java.util.Optional.of(RegistryCredential.basic(source.registry().username(),
                         source.registry().password()))).build()) {
-            new ContentGenerator(8).image(30_000, 40_000).pushTo(registry.repository("secret/app"), "v1");
+            new ContentGenerator(Seeds.seed(8)).image(30_000, 40_000).pushTo(registry.repository("secret/app"), "v1");
         }
         Azurite azurite = AZURITE.azurite();
         azurite.createContainer("secrets");
@@ -72,27 +71,20 @@ class AzureSecretsDoNotLeakTest {
         String wrong = "wrong-" + Long.toHexString(System.nanoTime()) + "-password";
 
         Path work = dir.resolve("work");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // The root logger at TRACE and no logger excepted: reactor-netty (the Azure SDK's default transport) logged
         // every request URI, SAS included, at DEBUG ("Handler is being applied: {uri=...}").
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
-                "-cp", System.getProperty("java.class.path"), AzureSecretsTransferMain.class.getName(),
+        ProcessBuilder pb = JavaProcess.builder(AzureSecretsTransferMain.class,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=trace"),
                 work.toString(), source.registry().url(), source.registry().username(), target.registry().url(),
                 target.registry().username(), azurite.containerUri("secrets").toString(),
-                azurite.containerUri("secrets-copy").toString()).redirectErrorStream(true);
+                azurite.containerUri("secrets-copy").toString());
         pb.environment().putAll(sas);
         pb.environment().put("SOURCE_PASSWORD", source.registry().password());
         pb.environment().put("TARGET_PASSWORD", target.registry().password());
         pb.environment().put("WRONG_PASSWORD", wrong);
         pb.environment().put("AZURE_HTTP_LOG_DETAIL_LEVEL", "BODY_AND_HEADERS");
-        Process child = pb.start();
-        String output;
-        try {
-            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(150, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            child.destroyForcibly();
-        }
+        JavaProcess.Ended child = JavaProcess.run(pb, Duration.ofSeconds(150));
+        String output = child.output();
 
         // The transfer and the failures really happened: the search below is not vacuous.
         assertThat(child.exitValue()).as("child output:%n%s", output).isZero();
@@ -100,46 +92,23 @@ class AzureSecretsDoNotLeakTest {
                 .contains("COPIED bundle.tar").contains("RUN exportwrong Failed").contains("RUN importwrong Failed").contains("expired")
                 .contains("Refused as expected").contains("x-ms-version").contains("DEBUG");
 
-        Map<String, String> secrets = new LinkedHashMap<>();
+        SecretSearch search = new SecretSearch();
         sas.forEach((name, token) -> {
-            secrets.put(name, token);
+            search.secret(name, token);
             Matcher m = SIG.matcher(token);
             assertThat(m.find()).isTrue();
-            secrets.put("signature of " + name, m.group(1));
-            secrets.put("decoded signature of " + name, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
+            search.secret("signature of " + name, m.group(1));
+            search.secret("decoded signature of " + name, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
         });
         String[][] logins = {{source.registry().username(), source.registry().password()},
             {target.registry().username(), target.registry().password()}, {source.registry().username(), wrong}};
         for (int i = 0; i < logins.length; i++) {
-            secrets.put("password #" + i, logins[i][1]);
-            secrets.put("basic auth header #" + i, Base64.getEncoder().encodeToString(
-                    (logins[i][0] + ":" + logins[i][1]).getBytes(StandardCharsets.UTF_8)));
+            search.login("#" + i, logins[i][0], logins[i][1]);
         }
 
-        List<String> leaks = new ArrayList<>();
-        search("the child's output", output, secrets, leaks);
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                search(work.relativize(file).toString(), new String(Files.readAllBytes(file),
-                        StandardCharsets.ISO_8859_1), secrets, leaks);
-            }
-        }
-        assertThat(leaks).as("secrets found").isEmpty();
+        search.text("the child's output", output).files(work);
+        assertThat(search.leaks()).as("secrets found").isEmpty();
         Matcher unredacted = UNREDACTED_SIG.matcher(output);
         assertThat(unredacted.find()).as("an unredacted sig= in the output").isFalse();
-    }
-
-    private static void search(String where, String text, Map<String, String> secrets, List<String> leaks) {
-        secrets.forEach((name, secret) -> {
-            int at = text.indexOf(secret);
-            if (at >= 0) {
-                // What came before it, to find the culprit; the secret itself is not repeated in the report.
-                String before = text.substring(Math.max(0, at - 300), at);
-                for (String other : secrets.values()) {
-                    before = before.replace(other, "<secret>");
-                }
-                leaks.add(name + " in " + where + ", after: ..." + before);
-            }
-        });
     }
 }

@@ -31,6 +31,7 @@ import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
 import org.ocitransfer.testkit.content.ContentGenerator;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Four clients, each with its own {@link AzureBlobRecordStore} on one Azurite container (as four replicas of a
@@ -53,7 +54,7 @@ class IdenticalRunsOnAzureRecordsTest {
         azurite.createContainer("samerecords");
         String sas = azurite.containerSas("samerecords", "racwdl", OffsetDateTime.now().plusHours(1));
         OciLayoutRegistry source = OciLayoutRegistry.open(dir.resolve("source"));
-        new ContentGenerator(12).image(3000).pushTo(source.repository("app"), "1");
+        new ContentGenerator(Seeds.seed(12)).image(3000).pushTo(source.repository("app"), "1");
         StorageContainer archives = StorageContainer.of(Files.createDirectories(dir.resolve("container")).toUri());
         PipelineRunRequest request = PipelineRunRequest.export("exporter", "same.tar", List.of("app:1"));
 

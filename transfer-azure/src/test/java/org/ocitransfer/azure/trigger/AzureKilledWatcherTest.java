@@ -3,16 +3,13 @@
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.await;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.read;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +19,7 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.trigger.HangingWatcher;
 
 class AzureKilledWatcherTest {
 
@@ -39,23 +37,9 @@ class AzureKilledWatcherTest {
             // Built before the kill: it sees the run Running, as a replica on another machine would.
             TransferClient client = f.newClient();
             Descriptor image = f.land("victim.tar");
-            Path marker = dir.resolve("importing");
-            Path log = dir.resolve("watcher-process.log");
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-cp", classPath, AzureWatcherProcess.class.getName(),
-                    f.stateContainer.uri().toString(), f.stateContainer.secretUri(), f.target.root().toString(),
-                    marker.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                await("the watcher process to start importing (its log: " + log + ")", WAIT,
-                        () -> Files.exists(marker) || !child.isAlive());
-                assertThat(child.isAlive()).as("watcher process alive; its log:\n%s", read(log)).isTrue();
-                assertThat(f.leased()).containsExactly("victim.tar");
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                child.destroyForcibly();
-            }
+            HangingWatcher.killWhileImporting(AzureWatcherProcess.class, dir, WAIT,
+                    () -> assertThat(f.leased()).containsExactly("victim.tar"),
+                    f.stateContainer.uri().toString(), f.stateContainer.secretUri(), f.target.root().toString());
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
             assertThat(left.get(0).status()).as("left by the killed process").isEqualTo(RunStatus.Running);

@@ -4,9 +4,9 @@
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.await;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.importRuns;
-import static org.ocitransfer.azure.trigger.AzureTriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.importRuns;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.nio.file.Path;
 import java.time.Duration;

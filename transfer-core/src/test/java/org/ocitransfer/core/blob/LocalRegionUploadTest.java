@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStore;
+import org.ocitransfer.core.testing.Seeds;
 
 /** {@link RegionUploadSupport} of {@link LocalDirectoryBlobStore}. */
 class LocalRegionUploadTest {
@@ -31,9 +31,7 @@ class LocalRegionUploadTest {
     private static final List<Long> LENGTHS = List.of(1000L, 300_000L, 1L, 70_000L, 512L);
 
     private static byte[] content() {
-        byte[] bytes = new byte[(int) LENGTHS.stream().mapToLong(Long::longValue).sum()];
-        new Random(7).nextBytes(bytes);
-        return bytes;
+        return Seeds.bytes((int) LENGTHS.stream().mapToLong(Long::longValue).sum(), 7);
     }
 
     private static InputStream part(byte[] content, RegionUpload upload, int index) {

@@ -2,7 +2,6 @@
 package org.ocitransfer.core.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +11,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchiveReader;
-import org.ocitransfer.core.internal.archive.ArchiveSource;
+import org.ocitransfer.core.internal.archive.BytesSource;
 import org.ocitransfer.core.internal.archive.IndexEntry;
 import org.ocitransfer.core.internal.archive.ReaderLimits;
 import org.ocitransfer.core.content.Descriptor;
@@ -41,7 +40,7 @@ class ArchiveReaderFuzzTest {
         for (ReaderLimits limits : new ReaderLimits[] {LIMITS, ReaderLimits.DEFAULTS}) {
             ArchiveReader reader;
             try {
-                reader = ArchiveReader.open(new Bytes(input), limits);
+                reader = ArchiveReader.open(new BytesSource("fuzz-input", input), limits);
             } catch (TransferException refused) {
                 requireMessage(refused);
                 continue;
@@ -105,31 +104,6 @@ class ArchiveReaderFuzzTest {
     static void requireMessage(TransferException refused) {
         if (refused.getMessage() == null || refused.getMessage().isBlank()) {
             throw new AssertionError("A refusal without a message", refused);
-        }
-    }
-
-    /** The fuzzer's bytes as an archive. */
-    static final class Bytes implements ArchiveSource {
-        private final byte[] bytes;
-
-        Bytes(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream open(long offset, long length) {
-            ArchiveSource.checkRange(this, offset, length);
-            return new ByteArrayInputStream(bytes, (int) offset, (int) length);
-        }
-
-        @Override
-        public String describe() {
-            return "fuzz-input";
         }
     }
 }

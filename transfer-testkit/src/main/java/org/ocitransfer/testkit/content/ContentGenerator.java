@@ -20,6 +20,7 @@ import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Makes OCI content for tests, deterministically: the same seed and the same calls give the same bytes and
@@ -58,9 +59,14 @@ public final class ContentGenerator {
 
     private final SplittableRandom random;
 
-    /** A generator whose every output is determined by this seed. */
+    /** A generator whose every output is determined by this seed (one a rerun repeats: {@link Seeds#seed(long)}). */
     public ContentGenerator(long seed) {
         this.random = new SplittableRandom(seed);
+    }
+
+    /** A generator seeded with the run's seed ({@link Seeds#seed()}, printed; {@code -Dtest.seed=N} repeats it). */
+    public ContentGenerator() {
+        this(Seeds.seed());
     }
 
     // ----- layers -----

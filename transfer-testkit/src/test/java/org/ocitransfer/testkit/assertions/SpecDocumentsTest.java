@@ -19,6 +19,7 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
+import org.ocitransfer.testkit.random.Seeds;
 
 /** The spec-fields check: what it refuses, and that what the SDK writes to a real registry passes it. */
 class SpecDocumentsTest {
@@ -34,7 +35,7 @@ class SpecDocumentsTest {
                 .checkDocuments(false).start();
              HttpRegistry registry = HttpRegistry.builder().uri(running.url()).build()) {
             Repository repo = registry.repository("team/app");
-            ContentGenerator gen = new ContentGenerator(11);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(11));
             GeneratedArtifact image = gen.image(100);
             image.pushTo(repo, "1");
             GeneratedArtifact sbom = gen.sbom(image.root());

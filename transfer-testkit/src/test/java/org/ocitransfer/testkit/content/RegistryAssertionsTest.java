@@ -17,6 +17,7 @@ import org.ocitransfer.core.registry.memory.MemoryRegistry;
 import org.ocitransfer.testkit.assertions.RegistryAssertions;
 import org.ocitransfer.testkit.registry.RegistryExtension;
 import org.ocitransfer.testkit.tools.ExternalTool;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Generated content in the real registry, read back by skopeo into an OCI layout, compared with the assertions;
@@ -29,7 +30,7 @@ class RegistryAssertionsTest {
 
     @Test
     void theRealRegistryTakesEveryKindAndSkopeoCopiesTheSameGraph(@TempDir Path dir) throws Exception {
-        ContentGenerator gen = new ContentGenerator(11);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(11));
         Repository http = new PlainHttpRepository(registry.registry().url(), "deep/nested/team/app");
         GeneratedArtifact index = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 300,
                 ContentGenerator.STREAMED_LAYER_BYTES + 7);
@@ -62,7 +63,7 @@ class RegistryAssertionsTest {
 
     @Test
     void aMissingBlobOrManifestIsNamedWithItsPath() {
-        ContentGenerator gen = new ContentGenerator(12);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(12));
         GeneratedArtifact index = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 10, 20);
         Repository a = new MemoryRegistry("a").repository("app");
         index.pushTo(a, "v1");
@@ -89,7 +90,7 @@ class RegistryAssertionsTest {
 
     @Test
     void referrersAreComparedWhenAsked() {
-        ContentGenerator gen = new ContentGenerator(13);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(13));
         GeneratedArtifact image = gen.image(10);
         GeneratedArtifact sbom = gen.sbom(image.root());
         GeneratedArtifact signatureOfSbom = gen.signature(sbom.root());
@@ -110,7 +111,7 @@ class RegistryAssertionsTest {
 
     @Test
     void tagAssertionsNameTheTagAndBothDigests() {
-        ContentGenerator gen = new ContentGenerator(14);
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(14));
         GeneratedArtifact one = gen.image(1);
         GeneratedArtifact two = gen.image(2);
         Repository repo = new MemoryRegistry("m").repository("app");

@@ -1,19 +1,15 @@
 // Wraps a registry factory to count what each run pushes: proof that a rerun reuses what reached the target.
 package org.ocitransfer.testkit.faults;
 
-import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ocitransfer.core.content.ContentSource;
-import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
-import org.ocitransfer.core.registry.Repository;
 
 /**
- * Opens registries through another factory and counts every successful {@link Repository#push} by digest. The
- * wrapper hides the optional abilities (mount, referrers) of what it wraps, which the fault tests do not use.
+ * Opens registries through another factory and counts every successful push by digest ({@link HookedRegistry},
+ * which hides the optional abilities, mount and referrers, of what it wraps: the fault tests do not use them).
  */
 final class CountingRegistryFactory implements RegistryFactory {
 
@@ -45,71 +41,7 @@ final class CountingRegistryFactory implements RegistryFactory {
 
     @Override
     public Registry open(String registryUri) {
-        Registry registry = delegate.open(registryUri);
-        return new Registry() {
-            @Override
-            public Repository repository(String name) {
-                return new Counting(registry.repository(name));
-            }
-
-            @Override
-            public String location() {
-                return registry.location();
-            }
-
-            @Override
-            public void close() {
-                registry.close();
-            }
-        };
-    }
-
-    private final class Counting implements Repository {
-        private final Repository repository;
-
-        Counting(Repository repository) {
-            this.repository = repository;
-        }
-
-        @Override
-        public String name() {
-            return repository.name();
-        }
-
-        @Override
-        public String registryLocation() {
-            return repository.registryLocation();
-        }
-
-        @Override
-        public Descriptor resolve(String reference) {
-            return repository.resolve(reference);
-        }
-
-        @Override
-        public InputStream fetch(Descriptor descriptor) {
-            return repository.fetch(descriptor);
-        }
-
-        @Override
-        public boolean exists(Descriptor descriptor) {
-            return repository.exists(descriptor);
-        }
-
-        @Override
-        public void push(Descriptor expected, ContentSource content) {
-            repository.push(expected, content);
-            pushes.computeIfAbsent(expected.digest(), d -> new AtomicInteger()).incrementAndGet();
-        }
-
-        @Override
-        public void tag(Descriptor manifest, String tag) {
-            repository.tag(manifest, tag);
-        }
-
-        @Override
-        public byte[] fetchManifest(Descriptor descriptor) {
-            return repository.fetchManifest(descriptor);
-        }
+        return HookedRegistry.afterPush(delegate.open(registryUri),
+                pushed -> pushes.computeIfAbsent(pushed.digest(), d -> new AtomicInteger()).incrementAndGet());
     }
 }

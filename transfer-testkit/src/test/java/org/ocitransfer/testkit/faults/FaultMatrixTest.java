@@ -40,6 +40,7 @@ import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.proxy.InjectedFault;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * Faults injected by the kit's {@link FaultProxy} between the client and real Distribution registries (a source
@@ -65,6 +66,21 @@ class FaultMatrixTest {
     static final String MANIFESTS = "/v2/.+/manifests/.+";
     static final List<String> ARTIFACTS = List.of("fault/app:v1", "fault/multi:latest");
 
+    /**
+     * Makes {@link #ARTIFACTS} (an image of two layers and a two-platform index, from the run's seed) and pushes them
+     * into the registry at {@code url}; returns them in that order.
+     */
+    static GeneratedArtifact[] pushArtifacts(String url) {
+        ContentGenerator gen = new ContentGenerator(Seeds.seed(2024));
+        GeneratedArtifact app = gen.image(150_000, 250_000);
+        GeneratedArtifact multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 120_000);
+        try (HttpRegistry registry = HttpRegistry.builder().uri(url).build()) {
+            app.pushTo(registry.repository("fault/app"), "v1");
+            multi.pushTo(registry.repository("fault/multi"), "latest");
+        }
+        return new GeneratedArtifact[] {app, multi};
+    }
+
     @RegisterExtension
     static RegistryExtension source = RegistryExtension.open();
     @RegisterExtension
@@ -85,13 +101,9 @@ class FaultMatrixTest {
 
     @BeforeAll
     static void contentAndBaseline() {
-        ContentGenerator gen = new ContentGenerator(2024);
-        app = gen.image(150_000, 250_000);
-        multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 120_000);
-        try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {
-            app.pushTo(registry.repository("fault/app"), "v1");
-            multi.pushTo(registry.repository("fault/multi"), "latest");
-        }
+        GeneratedArtifact[] pushed = pushArtifacts(source.registry().url());
+        app = pushed[0];
+        multi = pushed[1];
         try (TransferRig clean = new TransferRig(shared.resolve("baseline"), source.registry().url(),
                 source.registry().url())) {
             PipelineRun run = clean.export("baseline", ARTIFACTS, null);
@@ -338,7 +350,7 @@ class FaultMatrixTest {
 
     @Test
     void anExistingTargetTagIsNeverMovedWithoutOverwriteTagsEvenUnderFaults() {
-        GeneratedArtifact other = new ContentGenerator(99).image(10_000);
+        GeneratedArtifact other = new ContentGenerator(Seeds.seed(99)).image(10_000);
         try (HttpRegistry direct = HttpRegistry.builder().uri(target.registry().url()).build()) {
             other.pushTo(direct.repository("fault/app"), "v1");
         }

@@ -36,6 +36,7 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.content.GeneratedContent;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * A few hostile archives, made from a real export, imported through the client into an empty real Distribution
@@ -64,7 +65,7 @@ class HostileArchiveRegistryTest {
 
     @BeforeAll
     static void export() throws IOException {
-        app = new ContentGenerator(31).image(40_000, 60_000);
+        app = new ContentGenerator(Seeds.seed(31)).image(40_000, 60_000);
         try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {
             app.pushTo(registry.repository("hostile/app"), "v1");
         }
@@ -117,7 +118,7 @@ class HostileArchiveRegistryTest {
      * none of the manifests.
      */
     static Stream<Arguments> oddLayouts() {
-        GeneratedArtifact other = new ContentGenerator(32).image(1_000, 2_000);
+        GeneratedArtifact other = new ContentGenerator(Seeds.seed(32)).image(1_000, 2_000);
         byte[] untyped = ("{\"schemaVersion\":2,\"config\":" + json(config()) + ",\"layers\":["
                 + String.join(",", app.blobs().stream().filter(d -> !d.equals(config())).map(
                         HostileArchiveRegistryTest::json).toList()) + "]}").getBytes(StandardCharsets.UTF_8);

@@ -21,12 +21,12 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.testkit.assertions.RegistryAssertions;
-import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.proxy.Fault;
 import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.proxy.InjectedFault;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.tools.JavaProcess;
 
 /**
  * A run executes in a separate JVM ({@link RunInChildMain}) with a local state directory; a stall in this test's
@@ -55,13 +55,9 @@ class JvmKilledMidRunTest {
 
     @BeforeAll
     static void content() {
-        ContentGenerator gen = new ContentGenerator(2024);
-        app = gen.image(150_000, 250_000);
-        multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 120_000);
-        try (HttpRegistry registry = HttpRegistry.builder().uri(source.registry().url()).build()) {
-            app.pushTo(registry.repository("fault/app"), "v1");
-            multi.pushTo(registry.repository("fault/multi"), "latest");
-        }
+        GeneratedArtifact[] pushed = FaultMatrixTest.pushArtifacts(source.registry().url());
+        app = pushed[0];
+        multi = pushed[1];
     }
 
     @BeforeEach
@@ -159,11 +155,9 @@ class JvmKilledMidRunTest {
      */
     private void killMidRun(Path rigDir, String kind, String run, InjectedFault stall, BeforeKill beforeKill)
             throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve(kind + "-child.log");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                RunInChildMain.class.getName(), rigDir.toString(), kind, sourceProxy.url(), targetProxy.url(), run)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = JavaProcess.builder(RunInChildMain.class, List.of("-Xmx128m"), rigDir.toString(), kind,
+                sourceProxy.url(), targetProxy.url(), run).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (stall.fired() == 0) {

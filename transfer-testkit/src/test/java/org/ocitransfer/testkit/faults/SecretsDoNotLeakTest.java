@@ -4,25 +4,21 @@ package org.ocitransfer.testkit.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.testkit.content.ContentGenerator;
+import org.ocitransfer.testkit.random.Seeds;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.RegistryExtension;
 import org.ocitransfer.testkit.registry.TokenServer;
+import org.ocitransfer.testkit.tools.JavaProcess;
 
 /**
  * Runs {@link SecretsTransferMain} in its own JVM with every logger at TRACE, capturing all it writes to stdout and
@@ -50,29 +46,22 @@ class SecretsDoNotLeakTest {
         try (HttpRegistry registry = TransferRig.factory(host -> java.util.Optional.of(
                 org.ocitransfer.core.registry.auth.RegistryCredential.basic(source.registry().username(),
                         source.registry().password()))).open(source.registry().url())) {
-            ContentGenerator gen = new ContentGenerator(5);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(5));
             gen.image(20_000, 30_000).pushTo(registry.repository("fault/app"), "v1");
             gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 10_000)
                     .pushTo(registry.repository("fault/multi"), "latest");
         }
         String wrong = "wrong-" + Long.toHexString(System.nanoTime()) + "-password";
         Path work = dir.resolve("work");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
-                "-cp", System.getProperty("java.class.path"), SecretsTransferMain.class.getName(), work.toString(),
+        ProcessBuilder pb = JavaProcess.builder(SecretsTransferMain.class,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=trace"), work.toString(),
                 source.registry().url(), source.registry().username(), target.registry().url(),
-                target.registry().username()).redirectErrorStream(true);
+                target.registry().username());
         pb.environment().put("SOURCE_PASSWORD", source.registry().password());
         pb.environment().put("TARGET_PASSWORD", target.registry().password());
         pb.environment().put("WRONG_PASSWORD", wrong);
-        Process child = pb.start();
-        String output;
-        try {
-            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            child.destroyForcibly();
-        }
+        JavaProcess.Ended child = JavaProcess.run(pb, Duration.ofSeconds(120));
+        String output = child.output();
 
         // The transfer really happened, with failures, at TRACE level.
         assertThat(child.exitValue()).as("child output:%n%s", output).isZero();
@@ -82,51 +71,27 @@ class SecretsDoNotLeakTest {
                 .contains("RUN wrongtarget Failed").contains("Refused as expected").contains("DEBUG");
         assertThat(ISSUED).as("the token server issued tokens to the child").isNotEmpty();
 
-        Map<String, String> secrets = new LinkedHashMap<>();
+        SecretSearch search = new SecretSearch();
         String sourceUser = source.registry().username();
         String targetUser = target.registry().username();
         String[][] logins = {{sourceUser, source.registry().password()}, {targetUser, target.registry().password()},
             {sourceUser, wrong}, {targetUser, wrong}};
         for (int i = 0; i < logins.length; i++) {
-            String[] login = logins[i];
-            secrets.put("password #" + i + " of " + login[0], login[1]);
-            secrets.put("basic auth header #" + i + " of " + login[0], Base64.getEncoder().encodeToString(
-                    (login[0] + ":" + login[1]).getBytes(StandardCharsets.UTF_8)));
+            search.login("#" + i + " of " + logins[i][0], logins[i][0], logins[i][1]);
         }
         synchronized (ISSUED) {
             for (int i = 0; i < ISSUED.size(); i++) {
                 String token = ISSUED.get(i);
-                secrets.put("issued token " + i, token);
+                search.secret("issued token " + i, token);
                 if (token.chars().filter(c -> c == '.').count() == 2) {
-                    secrets.put("signature of issued token " + i, token.substring(token.lastIndexOf('.') + 1));
+                    search.secret("signature of issued token " + i, token.substring(token.lastIndexOf('.') + 1));
                 }
             }
         }
 
-        List<String> leaks = new ArrayList<>();
-        search("the child's output", output, secrets, leaks);
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                search(work.relativize(file).toString(), new String(Files.readAllBytes(file),
-                        StandardCharsets.ISO_8859_1), secrets, leaks);
-            }
-        }
-        assertThat(leaks).as("secrets found").isEmpty();
+        search.text("the child's output", output).files(work);
+        assertThat(search.leaks()).as("secrets found").isEmpty();
         assertThat(output.length()).as("the search covered a real amount of output").isGreaterThan(10_000);
-    }
-
-    private static void search(String where, String text, Map<String, String> secrets, List<String> leaks) {
-        secrets.forEach((name, secret) -> {
-            int at = text.indexOf(secret);
-            if (at >= 0) {
-                // What came before it, to find the culprit; the secret itself is not repeated in the report.
-                String before = text.substring(Math.max(0, at - 300), at);
-                for (String other : secrets.values()) {
-                    before = before.replace(other, "<secret>");
-                }
-                leaks.add(name + " in " + where + ", after: ..." + before);
-            }
-        });
     }
 
     /** The token endpoint (basic credentials or a refresh token), recording every token it issues. */

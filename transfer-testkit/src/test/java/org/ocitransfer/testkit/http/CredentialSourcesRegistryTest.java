@@ -29,6 +29,9 @@ import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.ocitransfer.testkit.random.Seeds;
 
 class CredentialSourcesRegistryTest {
 
@@ -40,7 +43,14 @@ class CredentialSourcesRegistryTest {
     @TempDir
     Path dir;
 
-    private final ContentGenerator gen = new ContentGenerator(System.nanoTime());
+    private ContentGenerator gen;
+
+    /** Content of its own for each test (the registry is shared), the same again on a rerun with the seed. */
+    @BeforeEach
+    void generator(TestInfo test) {
+        gen = new ContentGenerator(Seeds.seed((test.getTestMethod().orElseThrow().getName() + test.getDisplayName())
+                .hashCode()));
+    }
 
     /** A docker-credential-NAME script in dir/bin that answers one server and logs each server asked. */
     private Path fakeHelper(String name, String server, String username, String secret) throws Exception {

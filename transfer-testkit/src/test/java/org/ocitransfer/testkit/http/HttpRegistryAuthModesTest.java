@@ -29,6 +29,9 @@ import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
 import org.ocitransfer.testkit.registry.RegistryExtension;
 import org.ocitransfer.testkit.registry.TokenServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.ocitransfer.testkit.random.Seeds;
 
 class HttpRegistryAuthModesTest {
 
@@ -42,7 +45,14 @@ class HttpRegistryAuthModesTest {
             .tokenServer(t -> t.policy((subject, scope) -> scope.name().startsWith(READ_ONLY)
                     ? TokenServer.AccessPolicy.pullOnly().grant(subject, scope) : scope.actions())));
 
-    private final ContentGenerator gen = new ContentGenerator(System.nanoTime());
+    private ContentGenerator gen;
+
+    /** Content of its own for each test (the registry is shared), the same again on a rerun with the seed. */
+    @BeforeEach
+    void generator(TestInfo test) {
+        gen = new ContentGenerator(Seeds.seed((test.getTestMethod().orElseThrow().getName() + test.getDisplayName())
+                .hashCode()));
+    }
 
     private static DistributionRegistry running(AuthMode mode) {
         return (mode == AuthMode.TOKEN ? tokenRegistry : basicRegistry).registry();

@@ -26,6 +26,9 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.content.GeneratedContent;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.ocitransfer.testkit.random.Seeds;
 
 class HttpRegistryContentTest {
 
@@ -36,7 +39,14 @@ class HttpRegistryContentTest {
 
     private static HttpRegistry registry;
     private static HttpRegistry relativeRegistry;
-    private final ContentGenerator gen = new ContentGenerator(System.nanoTime());
+    private ContentGenerator gen;
+
+    /** Content of its own for each test (the registry is shared), the same again on a rerun with the seed. */
+    @BeforeEach
+    void generator(TestInfo test) {
+        gen = new ContentGenerator(Seeds.seed((test.getTestMethod().orElseThrow().getName() + test.getDisplayName())
+                .hashCode()));
+    }
 
     @BeforeAll
     static void connect() {

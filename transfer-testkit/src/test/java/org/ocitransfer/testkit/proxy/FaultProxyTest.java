@@ -17,13 +17,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.testkit.registry.PlainHttp;
 import org.ocitransfer.testkit.registry.RegistryExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /** Every fault kind, injected between plain HTTP calls and the real registry. */
 class FaultProxyTest {
@@ -37,8 +37,7 @@ class FaultProxyTest {
 
     @BeforeAll
     static void pushBlob() throws Exception {
-        blob = new byte[SIZE];
-        new SplittableRandom(1).nextBytes(blob);
+        blob = Seeds.bytes(SIZE, 1);
         String digest = PlainHttp.pushBlob(registry.registry().url(), "proxy/test", blob, null);
         blobPath = "/v2/proxy/test/blobs/" + digest;
     }
@@ -210,8 +209,7 @@ class FaultProxyTest {
 
     @Test
     void corruptsTheDechunkedPayloadOfAChunkedResponse() throws Exception {
-        byte[] payload = new byte[100_000];
-        new SplittableRandom(3).nextBytes(payload);
+        byte[] payload = Seeds.bytes(100_000, 3);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/chunked", exchange -> {
             exchange.sendResponseHeaders(200, 0); // 0: chunked

@@ -31,6 +31,7 @@ import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.content.GeneratedContent;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
+import org.ocitransfer.testkit.random.Seeds;
 
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertSameGraph;
 
@@ -50,7 +51,7 @@ class ImportReuseTest {
              DistributionRegistry b = DistributionRegistry.start(AuthMode.OPEN);
              HttpRegistry source = HttpRegistry.builder().uri(a.url()).build();
              HttpRegistry target = HttpRegistry.builder().uri(b.url()).build()) {
-            ContentGenerator gen = new ContentGenerator(11);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(11));
             List<GeneratedContent> base = gen.layers(200_000);
             GeneratedArtifact one = gen.image(base, 1000);
             GeneratedArtifact two = gen.image(base, 2000);

@@ -36,6 +36,7 @@ import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
+import org.ocitransfer.testkit.random.Seeds;
 
 /**
  * IncludeReferrers with several requested artifacts naming one image (two tags, or a tag and the digest), against
@@ -61,7 +62,7 @@ class ReferrersOfSeveralRootsTest {
                      // put at once (the import tags in parallel), and a retry is what a user's client does.
                      .registryFactory(new HttpRegistryFactory(f -> f.credentials(CredentialProvider.ANONYMOUS)))
                      .buildClient()) {
-            ContentGenerator gen = new ContentGenerator(8);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(8));
             GeneratedArtifact image = gen.image(1500, 700);
             image.pushTo(source.repository("umoci/app"), "1.0");
             image.pushTo(source.repository("umoci/app"), "latest");

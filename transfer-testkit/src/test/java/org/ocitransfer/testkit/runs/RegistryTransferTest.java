@@ -39,6 +39,7 @@ import org.ocitransfer.testkit.proxy.Fault;
 import org.ocitransfer.testkit.proxy.FaultProxy;
 import org.ocitransfer.testkit.registry.AuthMode;
 import org.ocitransfer.testkit.registry.DistributionRegistry;
+import org.ocitransfer.testkit.random.Seeds;
 
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertSameGraph;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertTag;
@@ -100,7 +101,7 @@ class RegistryTransferTest {
              DistributionRegistry b = DistributionRegistry.start(mode);
              HttpRegistry source = open(a); HttpRegistry target = open(b);
              TransferClient client = client(credentialsOf(a, b))) {
-            ContentGenerator gen = new ContentGenerator(7);
+            ContentGenerator gen = new ContentGenerator(Seeds.seed(7));
             GeneratedArtifact multi = gen.multiArchIndex(List.of("linux/amd64", "linux/arm64"), 3000, 2000);
             multi.pushTo(source.repository("lib/multi"), "1");
             GeneratedArtifact docker = gen.dockerImage(1500, 2500);
@@ -161,7 +162,7 @@ class RegistryTransferTest {
              DistributionRegistry b = DistributionRegistry.start(AuthMode.OPEN);
              HttpRegistry source = open(a); HttpRegistry target = open(b);
              TransferClient client = client(CredentialProvider.ANONYMOUS)) {
-            GeneratedArtifact image = new ContentGenerator(3).image(1000);
+            GeneratedArtifact image = new ContentGenerator(Seeds.seed(3)).image(1000);
             image.pushTo(source.repository("app"), "1");
             pipelines(client, a.url(), b.url(), Set.of(), Set.of());
             PipelineRun stopped = client.createOrUpdatePipelineRun("export1", PipelineRunRequest.export("exporter",
@@ -188,7 +189,7 @@ class RegistryTransferTest {
              HttpRegistry source = open(a); HttpRegistry target = open(b);
              FaultProxy proxy = FaultProxy.start(a.host());
              TransferClient client = client(CredentialProvider.ANONYMOUS)) {
-            GeneratedArtifact image = new ContentGenerator(5).image(64 * 1024);
+            GeneratedArtifact image = new ContentGenerator(Seeds.seed(5)).image(64 * 1024);
             image.pushTo(source.repository("app"), "1");
             Descriptor layer = image.blobs().stream().max(java.util.Comparator.comparingLong(Descriptor::size))
                     .orElseThrow();

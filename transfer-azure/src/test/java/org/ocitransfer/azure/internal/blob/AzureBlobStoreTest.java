@@ -20,7 +20,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -40,6 +39,7 @@ import org.ocitransfer.core.secret.MemorySecretStore;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 class AzureBlobStoreTest {
 
@@ -64,9 +64,7 @@ class AzureBlobStoreTest {
     }
 
     private static byte[] bytes(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
+        return Seeds.bytes(size, seed);
     }
 
     @Test

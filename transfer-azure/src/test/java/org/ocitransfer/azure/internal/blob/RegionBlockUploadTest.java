@@ -48,6 +48,7 @@ import org.ocitransfer.core.secret.MemorySecretStore;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /** {@link RegionBlockUpload} through {@link AzureBlobStore#uploadRegions}, and parallel runs into and out of Azurite. */
 class RegionBlockUploadTest {
@@ -76,9 +77,7 @@ class RegionBlockUploadTest {
     }
 
     private static byte[] content() {
-        byte[] bytes = new byte[(int) LENGTHS.stream().mapToLong(Long::longValue).sum()];
-        new Random(11).nextBytes(bytes);
-        return bytes;
+        return Seeds.bytes((int) LENGTHS.stream().mapToLong(Long::longValue).sum(), 11);
     }
 
     private static InputStream part(byte[] content, RegionUpload upload, int index) {
@@ -232,7 +231,7 @@ class RegionBlockUploadTest {
         String container = newContainer();
         Azurite azurite = AZURITE.azurite();
         OciLayoutRegistry source = OciLayoutRegistry.open(dir.resolve("source"));
-        Random random = new Random(5);
+        Random random = new Random(Seeds.seed(5));
         byte[] shared = new byte[3 * MIB + 5];
         random.nextBytes(shared);
         List<String> artifacts = new ArrayList<>();

@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +22,7 @@ import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.testkit.azure.Azurite;
 import org.ocitransfer.testkit.azure.AzuriteExtension;
+import org.ocitransfer.testkit.random.Seeds;
 
 /** {@link StreamingDownload} through {@link AzureBlobStore#read}, on a real Azurite. */
 class StreamingDownloadTest {
@@ -37,8 +37,7 @@ class StreamingDownloadTest {
         Azurite azurite = AZURITE.azurite();
         azurite.createContainer("streaming");
         String sas = azurite.containerSas("streaming", "racwdl", OffsetDateTime.now().plusHours(1));
-        byte[] data = new byte[9 * MIB + 17];
-        new Random(3).nextBytes(data);
+        byte[] data = Seeds.bytes(9 * MIB + 17, 3);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try (AzureBlobStore store = AzureBlobStore.builder(azurite.containerUri("streaming"))
                 .sasToken(new Secret(sas), "memory:sas").build()) {

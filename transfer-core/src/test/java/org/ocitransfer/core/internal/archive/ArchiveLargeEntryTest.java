@@ -18,6 +18,7 @@ import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.core.internal.archive.hostile.TarStream;
 
 /**
  * The over-8-GiB path, without writing 8 GiB: a 9 GiB layer is planned, its PAX size record checked, its header
@@ -37,7 +38,7 @@ class ArchiveLargeEntryTest {
         byte[] header = f.plan.header(big);
         assertThat(header[156]).isEqualTo((byte) 'x');
         String pax = new String(header, 512, 512, StandardCharsets.UTF_8).replace("\0", "");
-        assertThat(pax).isEqualTo(RawTar.record("size=" + NINE_GIB)).isEqualTo("19 size=9663676416\n");
+        assertThat(pax).isEqualTo(new String(TarStream.paxRecords("size=" + NINE_GIB), StandardCharsets.UTF_8)).isEqualTo("19 size=9663676416\n");
         assertThat(header[1024 + 156]).isEqualTo((byte) '0');
 
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(header))) {

@@ -1,15 +1,17 @@
+// An archive held in memory, for the archive tests and the archive reader's fuzz test.
 package org.ocitransfer.core.internal.archive;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 
 /** An archive held in memory, for tests. */
-final class BytesSource implements ArchiveSource {
+public final class BytesSource implements ArchiveSource {
 
     private final String name;
     private final byte[] bytes;
 
-    BytesSource(String name, byte[] bytes) {
+    /** Bytes described as {@code memory:<name>}. */
+    public BytesSource(String name, byte[] bytes) {
         this.name = name;
         this.bytes = bytes;
     }

@@ -1,21 +1,19 @@
 package org.ocitransfer.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.testing.Tools;
 
 /**
  * Interoperability with GNU tar, in both directions: a layout directory archived by {@code tar -C dir -cf x.tar .}
@@ -31,15 +29,7 @@ class GnuTarInteropTest {
 
     @BeforeAll
     static void findTar() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String d : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(d, "tar");
-            if (Files.isExecutable(candidate)) {
-                tar = candidate;
-                return;
-            }
-        }
-        fail("This test needs GNU 'tar' on the PATH: install it with `apt-get install -y tar`");
+        tar = Tools.require("tar", "apt-get install -y tar");
     }
 
     @ParameterizedTest(name = "--format={0}")
@@ -58,8 +48,8 @@ class GnuTarInteropTest {
                 + image.mediaType() + "\",\"digest\":\"" + image.digest() + "\",\"size\":" + image.size()
                 + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"stable\"}}]}");
         Path archive = dir.resolve("layout-" + format + ".tar");
-        run(tar.toString(), "--format=" + format, "-C", layout.toString(), "-cf", archive.toString(), ".");
-        assertThat(run(tar.toString(), "-tf", archive.toString())).contains("./oci-layout", "./blobs/sha256/");
+        run("--format=" + format, "-C", layout.toString(), "-cf", archive.toString(), ".");
+        assertThat(run("-tf", archive.toString())).contains("./oci-layout", "./blobs/sha256/");
 
         try (ArchiveReader reader = ArchiveReader.open(ArchiveSource.of(archive))) {
             assertThat(reader.index()).singleElement().satisfies(e -> assertThat(e.refName()).isEqualTo("stable"));
@@ -75,11 +65,11 @@ class GnuTarInteropTest {
         ArchivePlan plan = ArchivePlan.plan(fixture.request());
         Path archive = dir.resolve("export.tar");
         Files.write(archive, ArchiveFixture.write(plan, fixture.content.opener()));
-        String listing = run(tar.toString(), "-tvf", archive.toString());
+        String listing = run("-tvf", archive.toString());
         assertThat(listing.lines().toList()).hasSize(plan.entries().size());
         assertThat(listing).contains("-rw-r--r-- 0/0").contains("1970-01-01");
         Path out = Files.createDirectories(dir.resolve("extracted"));
-        run(tar.toString(), "-C", out.toString(), "-xf", archive.toString());
+        run("-C", out.toString(), "-xf", archive.toString());
         assertThat(Files.readAllBytes(out.resolve("index.json"))).isEqualTo(plan.indexJson());
         for (Map.Entry<String, byte[]> blob : fixture.content.all().entrySet()) {
             assertThat(Files.readAllBytes(out.resolve("blobs/sha256/" + blob.getKey().substring(7))))
@@ -87,17 +77,7 @@ class GnuTarInteropTest {
         }
     }
 
-    private String run(String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(dir, "tar", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("tar did not finish within 60 s: " + String.join(" ", command));
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            fail("tar failed (exit " + p.exitValue() + "): " + String.join(" ", command) + "\n" + output);
-        }
-        return output;
+    private String run(String... args) throws IOException, InterruptedException {
+        return Tools.run(dir, Duration.ofSeconds(60), tar, args);
     }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.core.testing.Seeds;
+import org.ocitransfer.core.internal.archive.hostile.TarStream;
 
 /**
  * The hostile-archive corpus: every case is opened and read completely through {@link ArchiveReader}, and must be
@@ -98,21 +100,21 @@ class HostileArchiveTest {
         cases.add(bad("index size disagrees with entry", () -> archive(LAYOUT, index(Descriptor.of(
                 MANIFEST.mediaType(), MANIFEST.digest(), MANIFEST.size() + 1)), LAYER, CONFIG, MANIFEST),
                 "describes it as"));
-        cases.add(bad("layer entry shorter than its descriptor", () -> new RawTar().file("oci-layout", LAYOUT)
+        cases.add(bad("layer entry shorter than its descriptor", () -> new TarStream().file("oci-layout", LAYOUT)
                 .file("index.json", index(MANIFEST)).file("blobs/sha256/" + hex(CONFIG), C.bytes(CONFIG))
                 .file("blobs/sha256/" + hex(MANIFEST), C.bytes(MANIFEST))
                 .file("blobs/sha256/" + hex, Arrays.copyOf(C.bytes(LAYER), (int) LAYER.size() - 1)).end().bytes(),
                 "describes it as"));
         cases.add(bad("manifest not JSON", () -> {
             Descriptor junk = Descriptor.of(MediaTypes.OCI_MANIFEST, "not json".getBytes(StandardCharsets.UTF_8));
-            return new RawTar().file("oci-layout", LAYOUT).file("index.json", index(junk))
+            return new TarStream().file("oci-layout", LAYOUT).file("index.json", index(junk))
                     .file("blobs/sha256/" + hex(junk), "not json").end().bytes();
         }, "is not a valid"));
         cases.add(bad("manifest over 4 MiB", () -> {
             byte[] big = new byte[MediaTypes.MAX_MANIFEST_BYTES + 1];
             Arrays.fill(big, (byte) ' ');
             Descriptor d = Descriptor.of(MediaTypes.OCI_MANIFEST, big);
-            return new RawTar().file("oci-layout", LAYOUT).file("index.json", index(d))
+            return new TarStream().file("oci-layout", LAYOUT).file("index.json", index(d))
                     .file("blobs/sha256/" + hex(d), big).end().bytes();
         }, "limit for manifests"));
         cases.add(bad("index nested deeper than the limit", HostileArchiveTest::deepIndexes,
@@ -122,9 +124,9 @@ class HostileArchiveTest {
                 "index.json names blob " + MANIFEST.digest()));
         cases.add(bad("manifest names a missing layer", () -> archive(LAYOUT, index(MANIFEST), CONFIG, MANIFEST),
                 "names blob " + LAYER.digest()));
-        cases.add(bad("no oci-layout", () -> new RawTar().file("index.json", index(MANIFEST)).end().bytes(),
+        cases.add(bad("no oci-layout", () -> new TarStream().file("index.json", index(MANIFEST)).end().bytes(),
                 "no oci-layout"));
-        cases.add(bad("no index.json", () -> new RawTar().file("oci-layout", LAYOUT).end().bytes(), "no index.json"));
+        cases.add(bad("no index.json", () -> new TarStream().file("oci-layout", LAYOUT).end().bytes(), "no index.json"));
         cases.add(bad("bad oci-layout version", () -> archive("{\"imageLayoutVersion\":\"2.0.0\"}", index(MANIFEST),
                 LAYER, CONFIG, MANIFEST), "imageLayoutVersion is '2.0.0'"));
         cases.add(bad("oci-layout not JSON", () -> archive("imageLayoutVersion=1.0.0", index(MANIFEST), LAYER,
@@ -145,14 +147,14 @@ class HostileArchiveTest {
                 MANIFEST), "not a valid descriptor"));
         // Truncation.
         byte[] whole = valid(t -> t);
-        int layerData = indexOf(whole, C.bytes(LAYER));
+        int layerData = TestContent.indexOf(whole, C.bytes(LAYER));
         for (int cut : new int[] {0, 100, 511, 700, 1024 + 300, layerData + 10, whole.length - 1024,
                 whole.length - 1024 - 1}) {
             cases.add(bad("truncated at " + cut, () -> Arrays.copyOf(whole, cut),
                     cut < 512 ? "not a tar archive" : "truncated"));
         }
         // Not tar at all.
-        cases.add(bad("random bytes", () -> TestContent.random(4096, 99), "not a tar archive"));
+        cases.add(bad("random bytes", () -> Seeds.bytes(4096, 99), "not a tar archive"));
         cases.add(bad("gzip-compressed archive", () -> TestContent.gzip(whole), "not a tar archive"));
         cases.add(bad("text", () -> "hello\n".repeat(300).getBytes(StandardCharsets.UTF_8), "not a tar archive"));
         cases.add(bad("zero-length file", () -> new byte[0], "not a tar archive"));
@@ -163,31 +165,31 @@ class HostileArchiveTest {
                 "x")), "is not a size"));
         cases.add(bad("PAX size past the end", () -> valid(t -> t.pax("size=9000000000000")
                 .file("blobs/sha256/" + "4".repeat(64), "x")), "run past the end"));
-        cases.add(bad("PAX header of 1 GiB", () -> valid(t -> t.raw(RawTar.header("PaxHeaders/x", 'x',
-                RawTar.octal(1L << 30, 12)))), "over the reader's limit"));
+        cases.add(bad("PAX header of 1 GiB", () -> valid(t -> t.raw(TarStream.header("PaxHeaders/x", 'x',
+                TarStream.octal(1L << 30)))), "over the reader's limit"));
         cases.add(bad("PAX record without length", () -> valid(t -> t.entry("PaxHeaders/x", 'x', 10,
                 "abc=def\n\n\n".getBytes(StandardCharsets.UTF_8)).file("oci2", "x")), "malformed PAX record"));
         cases.add(bad("PAX record length past its header", () -> valid(t -> t.entry("PaxHeaders/x", 'x', 12,
                 "99 size=1\n\n\n".getBytes(StandardCharsets.UTF_8)).file("oci2", "x")), "malformed PAX record"));
         cases.add(bad("two PAX headers in a row", () -> valid(t -> t.pax("mtime=1").pax("mtime=2")
                 .file("blobs/sha256/" + "5".repeat(64), "x")), "second PAX extended header"));
-        cases.add(bad("PAX header then end of archive", () -> new RawTar().file("oci-layout", LAYOUT)
+        cases.add(bad("PAX header then end of archive", () -> new TarStream().file("oci-layout", LAYOUT)
                 .pax("mtime=1").end().bytes(), "followed by the end"));
         cases.add(bad("global PAX header setting path", () -> valid(t -> t.globalPax("path=evil")), "global PAX"));
         cases.add(bad("negative base-256 size", () -> {
             byte[] size = new byte[12];
             Arrays.fill(size, (byte) 0xff);
-            return valid(t -> t.raw(RawTar.header("blobs/sha256/" + "6".repeat(64), '0', size)));
+            return valid(t -> t.raw(TarStream.header("blobs/sha256/" + "6".repeat(64), '0', size)));
         }, "negative"));
         cases.add(bad("overflowing base-256 size", () -> {
             byte[] size = new byte[12];
             Arrays.fill(size, (byte) 0x7f);
             size[0] = (byte) 0x80;
-            return valid(t -> t.raw(RawTar.header("blobs/sha256/" + "6".repeat(64), '0', size)));
+            return valid(t -> t.raw(TarStream.header("blobs/sha256/" + "6".repeat(64), '0', size)));
         }, "overflows"));
-        cases.add(bad("octal size past the end", () -> valid(t -> t.raw(RawTar.header("blobs/sha256/"
-                + "7".repeat(64), '0', RawTar.octal(8L * 1024 * 1024 * 1024 - 1, 12)))), "run past the end"));
-        cases.add(bad("octal size field with garbage", () -> valid(t -> t.raw(RawTar.header("blobs/sha256/"
+        cases.add(bad("octal size past the end", () -> valid(t -> t.raw(TarStream.header("blobs/sha256/"
+                + "7".repeat(64), '0', TarStream.octal(8L * 1024 * 1024 * 1024 - 1)))), "run past the end"));
+        cases.add(bad("octal size field with garbage", () -> valid(t -> t.raw(TarStream.header("blobs/sha256/"
                 + "7".repeat(64), '0', "12x4\0\0\0\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII)))),
                 "not an octal number"));
         cases.add(bad("corrupt header checksum", () -> {
@@ -270,9 +272,9 @@ class HostileArchiveTest {
     void hundredThousandTinyEntriesAreRefusedAtTheDefaultLimit() throws IOException {
         Path file = dir.resolve("many.tar");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            out.write(new RawTar().file("oci-layout", LAYOUT).bytes());
+            out.write(new TarStream().file("oci-layout", LAYOUT).bytes());
             // One header template; each entry patches the last 8 hex digits of its name and the checksum.
-            byte[] template = RawTar.header("blobs/sha256/" + "0".repeat(64), '0', RawTar.octal(0, 12));
+            byte[] template = TarStream.header("blobs/sha256/" + "0".repeat(64), '0', TarStream.octal(0));
             long baseSum = 0;
             for (int i = 0; i < 512; i++) {
                 baseSum += (i >= 148 && i < 156) ? ' ' : template[i] & 0xff;
@@ -305,8 +307,8 @@ class HostileArchiveTest {
     }
 
     /** oci-layout, index.json, the valid blobs, with {@code extra} applied between index.json and the blobs. */
-    private static byte[] valid(java.util.function.UnaryOperator<RawTar> extra) {
-        RawTar t = new RawTar().file("oci-layout", LAYOUT).file("index.json", index(MANIFEST));
+    private static byte[] valid(java.util.function.UnaryOperator<TarStream> extra) {
+        TarStream t = new TarStream().file("oci-layout", LAYOUT).file("index.json", index(MANIFEST));
         t = extra.apply(t);
         return t.file("blobs/sha256/" + hex(CONFIG), C.bytes(CONFIG)).file("blobs/sha256/" + hex(MANIFEST),
                 C.bytes(MANIFEST)).file("blobs/sha256/" + hex(LAYER), C.bytes(LAYER)).end().bytes();
@@ -314,7 +316,7 @@ class HostileArchiveTest {
 
     /** oci-layout, index.json and blobs (an {@link Altered} blob keeps its name and size, not its bytes). */
     private static byte[] archive(String layout, String index, Object... blobs) {
-        RawTar t = new RawTar().file("oci-layout", layout).file("index.json", index);
+        TarStream t = new TarStream().file("oci-layout", layout).file("index.json", index);
         for (Object b : blobs) {
             if (b instanceof Altered a) {
                 t.file("blobs/sha256/" + hex(a.original()), a.bytes());
@@ -354,7 +356,7 @@ class HostileArchiveTest {
         for (int i = 0; i < 20; i++) {
             top = c.index(java.util.Map.of("amd64", top));
         }
-        RawTar t = new RawTar().file("oci-layout", LAYOUT).file("index.json", index(top));
+        TarStream t = new TarStream().file("oci-layout", LAYOUT).file("index.json", index(top));
         c.all().forEach((digest, bytes) -> t.file("blobs/sha256/" + digest.substring(7), bytes));
         return t.end().bytes();
     }
@@ -378,16 +380,4 @@ class HostileArchiveTest {
         return d.digest().substring("sha256:".length());
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("not found");
-    }
 }

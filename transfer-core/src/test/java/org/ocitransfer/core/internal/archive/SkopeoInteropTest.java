@@ -1,25 +1,23 @@
 package org.ocitransfer.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Manifests;
+import org.ocitransfer.core.testing.Tools;
 
 /**
  * Interoperability with the real skopeo binary, an independent OCI-layout reader and writer: skopeo reads what we
@@ -35,16 +33,7 @@ class SkopeoInteropTest {
 
     @BeforeAll
     static void findSkopeo() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String d : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(d, "skopeo");
-            if (Files.isExecutable(candidate)) {
-                skopeo = candidate;
-                return;
-            }
-        }
-        fail("This test needs the 'skopeo' binary, which is not on the PATH: install it with"
-                + " `apt-get install -y skopeo` (the README's test command does this)");
+        skopeo = Tools.require("skopeo", "apt-get install -y skopeo");
     }
 
     @Test
@@ -129,20 +118,8 @@ class SkopeoInteropTest {
     }
 
     private void skopeo(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(skopeo.toString(), "--insecure-policy"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "skopeo", ".log");
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("TMPDIR", tmp.toString());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("skopeo did not finish within 120 s: " + String.join(" ", command));
-        }
-        if (p.exitValue() != 0) {
-            fail("skopeo failed (exit " + p.exitValue() + "): " + String.join(" ", command) + "\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
-        }
+        List<String> all = new ArrayList<>(List.of("--insecure-policy"));
+        all.addAll(List.of(args));
+        Tools.run(dir, Duration.ofSeconds(120), skopeo, all.toArray(String[]::new));
     }
 }

@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Manifests;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.core.testing.Seeds;
 
 /**
  * Test content with proper OCI JSON: gzip layers of random bytes, configs, image manifests, indexes with platforms,
- * and artifacts with an artifactType and the empty config. Holds every blob's bytes by digest.
+ * and artifacts with an artifactType and the empty config. Holds every blob's bytes by digest. Its static helpers
+ * also serve the hostile archives.
  */
-final class TestContent {
+public final class TestContent {
 
     static final String EMPTY_JSON = "{}";
 
@@ -46,13 +47,8 @@ final class TestContent {
         return blobs;
     }
 
-    static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    static byte[] gzip(byte[] raw) {
+    /** {@code raw}, gzip-compressed. */
+    public static byte[] gzip(byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(raw);
@@ -64,7 +60,21 @@ final class TestContent {
 
     /** A gzip layer of {@code size} random bytes (incompressible, so slightly larger than size). */
     Descriptor layer(int size, long seed) {
-        return put(MediaTypes.OCI_LAYER_GZIP, gzip(random(size, seed)));
+        return put(MediaTypes.OCI_LAYER_GZIP, gzip(Seeds.bytes(size, seed)));
+    }
+
+    /** Where {@code needle} first stands in {@code haystack}. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("not found");
     }
 
     /** An image config naming the layers' digests as diff ids. */
@@ -136,7 +146,8 @@ final class TestContent {
         return d -> new ByteArrayInputStream(bytes(d));
     }
 
-    static String json(Descriptor d) {
+    /** A descriptor as OCI JSON (media type, digest, size). */
+    public static String json(Descriptor d) {
         return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size() + "}";
     }
 

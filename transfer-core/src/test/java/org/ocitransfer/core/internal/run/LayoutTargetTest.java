@@ -1,16 +1,15 @@
 package org.ocitransfer.core.internal.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +24,7 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
+import org.ocitransfer.core.testing.Tools;
 
 /**
  * Imports into an OCI layout that other tools wrote: a bare tag {@code 1} written by skopeo
@@ -82,28 +82,9 @@ class LayoutTargetTest {
     }
 
     private void skopeo(String... args) throws IOException, InterruptedException {
-        Path skopeo = null;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, "skopeo"))) {
-                skopeo = Path.of(d, "skopeo");
-                break;
-            }
-        }
-        if (skopeo == null) {
-            fail("This test needs the 'skopeo' binary, which is not on the PATH: install it with"
-                    + " `apt-get install -y skopeo` (the README's test command does this)");
-        }
-        List<String> command = new ArrayList<>(List.of(skopeo.toString(), "--insecure-policy"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "skopeo", ".log");
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("TMPDIR", tmp.toString());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("skopeo did not finish within 120 s: " + command);
-        }
-        assertThat(p.exitValue()).as("skopeo %s:\n%s", command, Files.readString(log)).isZero();
+        List<String> all = new ArrayList<>(List.of("--insecure-policy"));
+        all.addAll(List.of(args));
+        Tools.run(dir, Duration.ofSeconds(120), Tools.require("skopeo", "apt-get install -y skopeo"),
+                all.toArray(String[]::new));
     }
 }

@@ -8,6 +8,7 @@ import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.testing.Seeds;
 
 /**
  * Builds small, valid OCI content in a repository for core tests (the test kit has the full generator; core cannot
@@ -18,7 +19,7 @@ final class TestImages {
     private final Random random;
 
     TestImages(long seed) {
-        this.random = new Random(seed);
+        this.random = new Random(Seeds.seed(seed));
     }
 
     byte[] randomBytes(int size) {

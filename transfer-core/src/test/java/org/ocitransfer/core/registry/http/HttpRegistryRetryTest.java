@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +16,7 @@ import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.RegistryException.Reason;
+import org.ocitransfer.core.testing.Seeds;
 
 class HttpRegistryRetryTest {
 
@@ -147,8 +147,6 @@ class HttpRegistryRetryTest {
     }
 
     static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        new Random(n).nextBytes(b);
-        return b;
+        return Seeds.bytes(n, n);
     }
 }

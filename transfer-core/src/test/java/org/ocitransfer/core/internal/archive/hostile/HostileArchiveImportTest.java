@@ -24,6 +24,7 @@ import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.testing.Seeds;
 
 /**
  * Each corpus case is written into a local container and imported through the client into an OCI layout directory
@@ -126,7 +127,7 @@ class HostileArchiveImportTest {
     @Test
     void aLayerWhoseCompressedDataIsGarbageImportsUnchanged(@TempDir Path own) throws IOException {
         // A gzip header, then bytes that are no deflate stream: decompressing it would fail at once.
-        byte[] poisoned = HostileArchives.random(20_000, 5);
+        byte[] poisoned = Seeds.bytes(20_000, 5);
         poisoned[0] = 0x1f;
         poisoned[1] = (byte) 0x8b;
         poisoned[2] = 8;

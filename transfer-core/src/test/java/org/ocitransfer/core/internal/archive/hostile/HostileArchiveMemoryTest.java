@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ocitransfer.core.testing.Seeds;
 
 /**
  * Runs {@link HostileImportMain} in a separate JVM with {@code -Xmx64m -XX:+ExitOnOutOfMemoryError}: the corpus's
@@ -33,7 +34,8 @@ class HostileArchiveMemoryTest {
     void largeHostileArchivesAreHandledInASmallHeap() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), HEAP, "-XX:+ExitOnOutOfMemoryError",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-D" + Seeds.PROPERTY + "=" + Seeds.seed(),
+                "-cp", System.getProperty("java.class.path"),
                 HostileImportMain.class.getName(), dir.resolve("work").toString())
                 .redirectErrorStream(true).start();
         String output;

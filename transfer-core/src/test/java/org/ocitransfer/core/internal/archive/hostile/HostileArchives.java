@@ -1,6 +1,10 @@
 // Generates the hostile-archive corpus: each case a small valid OCI-layout tar with exactly one defect.
 package org.ocitransfer.core.internal.archive.hostile;
 
+import static org.ocitransfer.core.internal.archive.TestContent.gzip;
+import static org.ocitransfer.core.internal.archive.TestContent.indexOf;
+import static org.ocitransfer.core.internal.archive.TestContent.json;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.ocitransfer.api.ArtifactRef;
@@ -26,6 +29,7 @@ import org.ocitransfer.core.internal.archive.ArchivedArtifact;
 import org.ocitransfer.core.internal.archive.PlannedEntry;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.core.testing.Seeds;
 
 /**
  * The hostile-archive corpus. Every case starts from one small valid archive (an image {@code hostile/app:v1}: a
@@ -41,7 +45,7 @@ final class HostileArchives {
     static final String TAG = "v1";
 
     static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
-    static final byte[] LAYER_BYTES = gzip(random(3000, 11));
+    static final byte[] LAYER_BYTES = gzip(Seeds.bytes(3000, 11));
     static final Descriptor LAYER = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, LAYER_BYTES);
     static final byte[] CONFIG_BYTES = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":"
             + "{\"type\":\"layers\",\"diff_ids\":[\"" + LAYER.digest() + "\"]}}").getBytes(StandardCharsets.UTF_8);
@@ -95,7 +99,7 @@ final class HostileArchives {
         List<Integer> cuts = new ArrayList<>(List.of(0, 1, 100, 511, 512 + 10, 1024 + 200, 2048 + 30,
                 layerData - 512, layerData + 1, layerData + LAYER_BYTES.length / 2, whole.length - 1024,
                 whole.length - 1024 + 100));
-        SplittableRandom random = new SplittableRandom(8);
+        SplittableRandom random = new SplittableRandom(Seeds.seed(8));
         for (int i = 0; i < 4; i++) {
             cuts.add(512 + random.nextInt(whole.length - 1024 - 512));
         }
@@ -253,7 +257,7 @@ final class HostileArchives {
                 t -> valid(t, x -> x.file("blobs/manifest.json", "[]"))));
 
         // Not tar at all.
-        cases.add(bad("random bytes", "not a tar archive", t -> t.raw(random(4096, 3))));
+        cases.add(bad("random bytes", "not a tar archive", t -> t.raw(Seeds.bytes(4096, 3))));
         cases.add(bad("plain text", "not a tar archive",
                 t -> t.raw("hello\n".repeat(500).getBytes(StandardCharsets.UTF_8))));
         cases.add(bad("gzip-compressed archive", "not a tar archive", t -> t.raw(gzip(whole))));
@@ -345,10 +349,6 @@ final class HostileArchives {
                 + String.join(",", items) + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
-    static String json(Descriptor d) {
-        return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size() + "}";
-    }
-
     static String hex(Descriptor d) {
         return d.digest().substring("sha256:".length());
     }
@@ -357,22 +357,6 @@ final class HostileArchives {
         byte[] b = bytes.clone();
         b[b.length / 2] ^= 0x01;
         return b;
-    }
-
-    static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
-
-    static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static byte[] zip(byte[] content) {
@@ -399,19 +383,6 @@ final class HostileArchives {
         byte[] checksum = (String.format("%06o", sum) + "\0 ").getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(checksum, 0, h, 148, checksum.length);
         return h;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("not found");
     }
 
     // ----- cycles and nesting -----

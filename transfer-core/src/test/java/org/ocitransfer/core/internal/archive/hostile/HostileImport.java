@@ -24,6 +24,8 @@ import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.Repository;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
+import org.ocitransfer.core.testing.Seeds;
+import org.ocitransfer.core.internal.archive.TestContent;
 
 /**
  * A workbench for importing corpus archives: a client with its own state directory and a local directory container.
@@ -65,7 +67,7 @@ final class HostileImport implements AutoCloseable {
     }
 
     private static Descriptor pushExisting(Repository repository) {
-        byte[] layer = HostileArchives.gzip(HostileArchives.random(500, 99));
+        byte[] layer = TestContent.gzip(Seeds.bytes(500, 99));
         Descriptor layerD = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer);
         byte[] config = "{\"architecture\":\"arm64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
         Descriptor configD = Descriptor.of(MediaTypes.OCI_CONFIG, config);

@@ -1,6 +1,8 @@
-// Writes tar bytes by hand into any stream, including what no well-behaved writer produces: the hostile corpus's pen.
+// Writes tar bytes by hand, into any stream or into memory, including what no well-behaved writer produces: the pen of
+// the hostile corpus and of the archive reader's hostile and mutation tests.
 package org.ocitransfer.core.internal.archive.hostile;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,9 +11,10 @@ import java.util.Arrays;
 
 /**
  * A tar writer for the hostile-archive corpus: ustar headers with any type, any raw size field and any name, PAX
- * records, raw bytes. It streams (the 100,000-entry and 4 MiB cases go straight to a file) and counts what it wrote.
+ * records, raw bytes. It streams (the 100,000-entry and 4 MiB cases go straight to a file) and counts what it wrote;
+ * made with no stream it writes into memory ({@link #bytes()}).
  */
-final class TarStream {
+public final class TarStream {
 
     static final int RECORD = 512;
 
@@ -22,51 +25,69 @@ final class TarStream {
         this.out = out;
     }
 
+    /** A tar written into memory, read back with {@link #bytes()}. */
+    public TarStream() {
+        this(new ByteArrayOutputStream());
+    }
+
     /** Bytes written so far. */
     long written() {
         return written;
     }
 
+    /** What was written, for a tar made in memory. */
+    public byte[] bytes() {
+        if (!(out instanceof ByteArrayOutputStream memory)) {
+            throw new IllegalStateException("This tar streams into " + out + ", not into memory");
+        }
+        return memory.toByteArray();
+    }
+
     /** A regular file. */
-    TarStream file(String name, byte[] data) {
+    public TarStream file(String name, byte[] data) {
         return entry(name, '0', octal(data.length), data);
     }
 
     /** A regular file with UTF-8 text. */
-    TarStream file(String name, String text) {
+    public TarStream file(String name, String text) {
         return file(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A directory entry. */
-    TarStream dir(String name) {
+    public TarStream dir(String name) {
         return entry(name, '5', octal(0), new byte[0]);
     }
 
+    /** An entry of any type declaring {@code declaredSize} (whatever {@code data}'s length), then {@code data}. */
+    public TarStream entry(String name, char type, long declaredSize, byte[] data) {
+        return entry(name, type, octal(declaredSize), data);
+    }
+
     /** An entry of any type whose header carries {@code sizeField} (12 raw bytes), followed by {@code data}. */
-    TarStream entry(String name, char type, byte[] sizeField, byte[] data) {
+    public TarStream entry(String name, char type, byte[] sizeField, byte[] data) {
         return raw(header(name, type, sizeField)).data(data);
     }
 
     /** A PAX extended header ('x') holding these {@code key=value} records. */
-    TarStream pax(String... records) {
+    public TarStream pax(String... records) {
         byte[] data = paxRecords(records);
         return entry("PaxHeaders/0", 'x', octal(data.length), data);
     }
 
     /** A PAX global header ('g'). */
-    TarStream globalPax(String... records) {
+    public TarStream globalPax(String... records) {
         byte[] data = paxRecords(records);
         return entry("PaxHeaders/g", 'g', octal(data.length), data);
     }
 
     /** Data, zero-padded to a whole record. */
-    TarStream data(byte[] data) {
+    public TarStream data(byte[] data) {
         raw(data);
         return raw(new byte[(RECORD - data.length % RECORD) % RECORD]);
     }
 
     /** Bytes as they are. */
-    TarStream raw(byte[] bytes) {
+    public TarStream raw(byte[] bytes) {
         try {
             out.write(bytes);
         } catch (IOException e) {
@@ -77,12 +98,12 @@ final class TarStream {
     }
 
     /** The end-of-archive marker (two zero records). */
-    TarStream end() {
+    public TarStream end() {
         return raw(new byte[2 * RECORD]);
     }
 
     /** A ustar header with this name (at most 100 bytes), type and raw size field; the checksum is computed. */
-    static byte[] header(String name, char type, byte[] sizeField) {
+    public static byte[] header(String name, char type, byte[] sizeField) {
         byte[] h = new byte[RECORD];
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         if (n.length > 100) {
@@ -97,6 +118,11 @@ final class TarStream {
         h[156] = (byte) type;
         put(h, 257, "ustar\0");
         put(h, 263, "00");
+        return withChecksum(h);
+    }
+
+    /** Recomputes a header's checksum, in place; returns the header. */
+    public static byte[] withChecksum(byte[] h) {
         Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
@@ -108,7 +134,7 @@ final class TarStream {
     }
 
     /** An octal size field: 11 digits and a NUL. */
-    static byte[] octal(long value) {
+    public static byte[] octal(long value) {
         String digits = Long.toOctalString(value);
         if (digits.length() > 11) {
             throw new IllegalArgumentException(value + " does not fit an octal size field");
@@ -117,7 +143,7 @@ final class TarStream {
     }
 
     /** A raw 12-byte size field (for base-256 and garbage sizes). */
-    static byte[] sizeField(int... bytes) {
+    public static byte[] sizeField(int... bytes) {
         byte[] field = new byte[12];
         for (int i = 0; i < bytes.length; i++) {
             field[i] = (byte) bytes[i];
@@ -126,7 +152,7 @@ final class TarStream {
     }
 
     /** PAX records, each with its correct length prefix. */
-    static byte[] paxRecords(String... keyValues) {
+    public static byte[] paxRecords(String... keyValues) {
         StringBuilder sb = new StringBuilder();
         for (String kv : keyValues) {
             int length = kv.getBytes(StandardCharsets.UTF_8).length + 3;

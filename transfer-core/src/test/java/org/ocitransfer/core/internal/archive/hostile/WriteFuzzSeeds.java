@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.ocitransfer.core.internal.archive.TestContent;
 
 /**
  * Writes the seed inputs of {@code core.fuzz.ArchiveReaderFuzzTest} (the valid base archive, this SDK's own archive,
@@ -41,11 +42,11 @@ public final class WriteFuzzSeeds {
         Files.write(manifests.resolve("seed-image.json"), HostileArchives.MANIFEST_BYTES);
         Files.write(manifests.resolve("seed-index.json"), HostileArchives.index(HostileArchives.MANIFEST));
         Files.write(manifests.resolve("seed-config.json"), HostileArchives.CONFIG_BYTES);
-        String layer = HostileArchives.json(HostileArchives.LAYER);
+        String layer = TestContent.json(HostileArchives.LAYER);
         String[][] broken = {
             {"artifact-with-subject", "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                     + "\"artifactType\":\"application/spdx+json\",\"config\":" + layer + ",\"layers\":[" + layer
-                    + "],\"subject\":" + HostileArchives.json(HostileArchives.MANIFEST) + "}"},
+                    + "],\"subject\":" + TestContent.json(HostileArchives.MANIFEST) + "}"},
             {"null-annotation-value", "{\"schemaVersion\":2,\"layers\":[{\"mediaType\":\"a\",\"digest\":\""
                     + HostileArchives.LAYER.digest() + "\",\"size\":1,\"annotations\":{\"k\":null}}]}"},
             {"null-url", "{\"schemaVersion\":2,\"layers\":[{\"mediaType\":\"a\",\"digest\":\""

@@ -1,10 +1,10 @@
-package org.ocitransfer.core.trigger;
+package org.ocitransfer.testkit.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.ocitransfer.core.trigger.TriggerFixture.await;
-import static org.ocitransfer.core.trigger.TriggerFixture.importRuns;
-import static org.ocitransfer.core.trigger.TriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.importRuns;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,6 +37,8 @@ import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStore;
 import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.testkit.faults.HookedRegistry;
+import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 
 /**
  * The source trigger on local parts (an OCI layout source exported by the real export run into a local directory
@@ -49,10 +51,10 @@ class SourceTriggerWatcherTest {
 
     @TempDir
     Path dir;
-    private TriggerFixture fixture;
+    private LocalTriggerFixture fixture;
 
-    private TriggerFixture fixture(PipelineOption... importOptions) {
-        fixture = new TriggerFixture(dir, importOptions.length == 0 ? Set.of() : EnumSet.of(importOptions[0],
+    private LocalTriggerFixture fixture(PipelineOption... importOptions) {
+        fixture = new LocalTriggerFixture(dir, importOptions.length == 0 ? Set.of() : EnumSet.of(importOptions[0],
                 importOptions));
         return fixture;
     }
@@ -83,7 +85,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void threeWatchersImportTwentyArrivingBlobsExactlyOnceAndARestartImportsNothingAgain() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         List<TransferClient> clients = new ArrayList<>();
         List<SourceTriggerWatcher> watchers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -146,7 +148,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void aBlobThatIsNotAnArchiveGetsOneFailedRunAndNoRetry() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         Files.createDirectories(f.container);
         Files.writeString(f.container.resolve("notes.txt"), "these are notes, not an archive\n");
         TransferClient client = f.newClient();
@@ -168,7 +170,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void aDisabledTriggerStartsNothingAndEnablingItAgainImportsOnlyWhatIsNew() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         TransferClient client = f.newClient();
         SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
         f.land("first.tar");
@@ -191,7 +193,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void blobsLastModifiedBeforeTheMaxAgeAreIgnored() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         TransferClient client = f.newClient();
         f.land("old.tar");
         Files.setLastModifiedTime(f.container.resolve("old.tar"),
@@ -217,7 +219,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void aReplacedBlobIsImportedAgainAsANewRun() throws Exception {
-        TriggerFixture f = fixture(PipelineOption.OverwriteTags);
+        LocalTriggerFixture f = fixture(PipelineOption.OverwriteTags);
         TransferClient client = f.newClient();
         SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
         f.land("rolling.tar");
@@ -235,7 +237,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void deleteSourceBlobOnSuccessDeletesImportedBlobsOnly() throws Exception {
-        TriggerFixture f = fixture(PipelineOption.DeleteSourceBlobOnSuccess);
+        LocalTriggerFixture f = fixture(PipelineOption.DeleteSourceBlobOnSuccess);
         TransferClient client = f.newClient();
         SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
         f.land("gone.tar");
@@ -253,7 +255,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void aBlobStillBeingWrittenIsNotSeen() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         TransferClient client = f.newClient();
         SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
         f.land("source.tar");
@@ -274,9 +276,9 @@ class SourceTriggerWatcherTest {
 
     @Test
     void aWatcherStartsAtMostItsMaxConcurrentImports() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         CountDownLatch release = new CountDownLatch(1);
-        TransferClient client = f.newClient(new PausingRegistry(f.target, d -> awaitQuietly(release)));
+        TransferClient client = f.newClient(HookedRegistry.beforePush(f.target, d -> awaitQuietly(release)));
         SourceTriggerWatcher watcher = f.track(f.watcher(client).maxConcurrentImports(1).build());
         f.land("one.tar");
         f.land("two.tar");
@@ -294,10 +296,10 @@ class SourceTriggerWatcherTest {
 
     @Test
     void closeStopsAnImportReleasesItsClaimAndTheBlobIsImportedLater() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         CountDownLatch pushing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        TransferClient slow = f.newClient(new PausingRegistry(f.target, d -> {
+        TransferClient slow = f.newClient(HookedRegistry.beforePush(f.target, d -> {
             pushing.countDown();
             awaitQuietly(release);
         }));
@@ -344,7 +346,7 @@ class SourceTriggerWatcherTest {
 
     @Test
     void theBuilderRefusesBadSettings() throws Exception {
-        TriggerFixture f = fixture();
+        LocalTriggerFixture f = fixture();
         TransferClient client = f.newClient();
         assertThatThrownBy(() -> f.watcher(client).pollInterval(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 s");

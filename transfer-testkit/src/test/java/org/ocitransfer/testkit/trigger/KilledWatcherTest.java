@@ -1,16 +1,13 @@
-package org.ocitransfer.core.trigger;
+package org.ocitransfer.testkit.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.core.trigger.TriggerFixture.await;
-import static org.ocitransfer.core.trigger.TriggerFixture.runsOf;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +16,7 @@ import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.internal.client.SourceTriggerSupport;
 import org.ocitransfer.core.content.Descriptor;
+import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 
 /**
  * A watcher in another JVM is killed (SIGKILL) while it holds a blob's claim and its run is Running: the claim lapses,
@@ -36,26 +34,13 @@ class KilledWatcherTest {
     @ParameterizedTest(name = "replacement client built {0} the kill")
     @ValueSource(strings = {"before", "after"})
     void aWatcherKilledMidImportLosesTheBlobToAnotherThatImportsItOnce(String when) throws Exception {
-        try (TriggerFixture f = new TriggerFixture(dir, Set.of())) {
+        try (LocalTriggerFixture f = new LocalTriggerFixture(dir, Set.of())) {
             TransferClient early = when.equals("before") ? f.newClient() : null;
             Descriptor image = f.land("victim.tar");
-            Path marker = dir.resolve("importing");
-            Path log = dir.resolve("watcher-process.log");
-            Process child = new ProcessBuilder(javaCommand(), "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                    WatcherProcess.class.getName(),
-                    f.state.toString(), f.target.root().toString(), marker.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            HangingWatcher.killWhileImporting(WatcherProcess.class, dir, WAIT,
+                    () -> assertThat(f.claims()).as("the claim it holds").hasSize(1),
+                    f.state.toString(), f.target.root().toString());
             String runName;
-            try {
-                await("the watcher process to start importing (its log: " + log + ")", WAIT,
-                        () -> Files.exists(marker) || !child.isAlive());
-                assertThat(child.isAlive()).as("watcher process alive; its log:\n%s", read(log)).isTrue();
-                assertThat(f.claims()).as("the claim it holds").hasSize(1);
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                child.destroyForcibly();
-            }
             TransferClient client = early != null ? early : f.newClient();
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
@@ -85,24 +70,6 @@ class KilledWatcherTest {
             assertThat(f.startsOf(runName)).isEqualTo(1);
             watcher.close();
             assertThat(f.claims()).isEmpty();
-        }
-    }
-
-    private static String javaCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** Surefire's real test class path (java.class.path may be a manifest-only jar, which also works). */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "(none)";
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 }

@@ -1,4 +1,5 @@
-package org.ocitransfer.core.trigger;
+// A record store that counts the runs the source trigger starts, so tests can prove each blob was imported once.
+package org.ocitransfer.testkit.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,20 +16,21 @@ import org.ocitransfer.core.state.RecordStore;
 /**
  * A real record store with a tally of triggered run starts: every conditional write of a run record in state
  * Running with a trigger (how the source trigger starts a run; a run created explicitly has none) is counted by run
- * name, so tests can see how many times each blob
- * was imported, across every client sharing the tally.
+ * name, so tests can see how many times each blob was imported, across every client sharing the tally.
  */
-final class CountingRecordStore implements RecordStore {
+public final class CountingRecordStore implements RecordStore {
 
     private final RecordStore delegate;
     private final Map<String, AtomicInteger> starts;
 
-    CountingRecordStore(RecordStore delegate, Map<String, AtomicInteger> starts) {
+    /** Writes through {@code delegate}, counting triggered starts by run name into {@code starts}. */
+    public CountingRecordStore(RecordStore delegate, Map<String, AtomicInteger> starts) {
         this.delegate = delegate;
         this.starts = starts;
     }
 
-    static Map<String, AtomicInteger> newTally() {
+    /** An empty tally, safe to share between threads and clients. */
+    public static Map<String, AtomicInteger> newTally() {
         return new ConcurrentHashMap<>();
     }
 
