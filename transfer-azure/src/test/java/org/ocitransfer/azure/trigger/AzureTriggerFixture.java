@@ -96,16 +96,15 @@ final class AzureTriggerFixture implements AutoCloseable {
         return AzureBlobRecordStore.open(stateContainer, SecretStores.builtIn(), null);
     }
 
-    /** A client of its own: Azure storage, records in the shared container, counting triggered starts. */
-    TransferClient newClient() {
-        return track(new TransferClientBuilder().recordStore(new CountingRecordStore(records(), starts))
-                .blobStoreFactory(new AzureBlobStoreFactory()).buildClient());
+    /** A builder of clients: Azure storage, records in the shared container, counting triggered starts. */
+    TransferClientBuilder clients() {
+        return new TransferClientBuilder().recordStore(new CountingRecordStore(records(), starts))
+                .blobStoreFactory(new AzureBlobStoreFactory());
     }
 
-    /** A client whose import pipeline writes through {@code registry} (a wrapper of the target). */
-    TransferClient newClient(Registry registry) {
-        return track(new TransferClientBuilder().recordStore(new CountingRecordStore(records(), starts))
-                .blobStoreFactory(new AzureBlobStoreFactory()).registry(target.location(), registry).buildClient());
+    /** A client of its own: Azure storage, records in the shared container, counting triggered starts. */
+    TransferClient newClient() {
+        return track(clients().buildClient());
     }
 
     <T extends AutoCloseable> T track(T closeable) {
@@ -113,9 +112,9 @@ final class AzureTriggerFixture implements AutoCloseable {
         return closeable;
     }
 
-    /** A watcher with 1 s polls and 15 s claims (the shortest blob lease). */
-    SourceTriggerWatcher.Builder watcher(TransferClient client) {
-        return SourceTriggerWatcher.builder(client, PIPELINE).pollInterval(Duration.ofSeconds(1))
+    /** A watcher (with a client of its own, {@link #clients()}) with 1 s polls and 15 s claims (the shortest lease). */
+    SourceTriggerWatcher.Builder watcher() {
+        return clients().sourceTriggerWatcher(PIPELINE).pollInterval(Duration.ofSeconds(1))
                 .claimDuration(Duration.ofSeconds(15));
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.ocitransfer.api.StorageContainer;
-import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.state.AzureBlobRecordStore;
 import org.ocitransfer.core.client.TransferClientBuilder;
@@ -39,11 +38,9 @@ public final class AzureWatcherProcess {
                 SecretStores.builtIn(), null);
         OciLayoutRegistry target = OciLayoutRegistry.open(Path.of(args[2]));
         Path marker = Path.of(args[3]);
-        TransferClient client = new TransferClientBuilder().recordStore(records)
-                .blobStoreFactory(new AzureBlobStoreFactory()).registry(target.location(), hanging(target, marker))
-                .buildClient();
-        SourceTriggerWatcher.builder(client, AzureTriggerFixture.PIPELINE).pollInterval(Duration.ofSeconds(1))
-                .claimDuration(Duration.ofSeconds(15)).build().start();
+        new TransferClientBuilder().recordStore(records).blobStoreFactory(new AzureBlobStoreFactory())
+                .registry(target.location(), hanging(target, marker)).sourceTriggerWatcher(AzureTriggerFixture.PIPELINE)
+                .pollInterval(Duration.ofSeconds(1)).claimDuration(Duration.ofSeconds(15)).build().start();
         Thread.sleep(Duration.ofMinutes(2).toMillis());
         System.exit(3);
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
-import org.ocitransfer.core.internal.client.SourceTriggerSupport;
+import org.ocitransfer.core.internal.client.RunRecord;
 import org.ocitransfer.core.content.Descriptor;
 
 /**
@@ -37,7 +37,8 @@ class KilledWatcherTest {
     @ValueSource(strings = {"before", "after"})
     void aWatcherKilledMidImportLosesTheBlobToAnotherThatImportsItOnce(String when) throws Exception {
         try (TriggerFixture f = new TriggerFixture(dir, Set.of())) {
-            TransferClient early = when.equals("before") ? f.newClient() : null;
+            // A watcher (and its client) built before the kill does not find the orphan when its client starts.
+            SourceTriggerWatcher early = when.equals("before") ? f.track(f.watcher().build()) : null;
             Descriptor image = f.land("victim.tar");
             Path marker = dir.resolve("importing");
             Path log = dir.resolve("watcher-process.log");
@@ -56,11 +57,12 @@ class KilledWatcherTest {
             } finally {
                 child.destroyForcibly();
             }
-            TransferClient client = early != null ? early : f.newClient();
+            SourceTriggerWatcher watcher = early != null ? early : f.track(f.watcher().build());
+            TransferClient client = watcher.client();
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
             runName = left.get(0).name();
-            SourceTriggerSupport.StoredRun stored = ((SourceTriggerSupport) client).findRun(runName).orElseThrow();
+            RunRecord stored = f.storedRun(runName);
             if (early != null) {
                 assertThat(stored.run().status()).as("left by the killed process").isEqualTo(RunStatus.Running);
             } else {
@@ -68,7 +70,6 @@ class KilledWatcherTest {
                 assertThat(stored.interrupted()).isTrue();
             }
 
-            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
             await("the blob to be imported by the replacement", WAIT, () -> {
                 watcher.pollOnce();
                 watcher.awaitIdle(WAIT);

@@ -21,11 +21,14 @@ import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineOption;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
+import org.ocitransfer.api.ResourceNames;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.ContentSource;
+import org.ocitransfer.core.internal.client.RunRecord;
+import org.ocitransfer.core.state.Json;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.Registry;
@@ -71,16 +74,20 @@ final class TriggerFixture implements AutoCloseable {
         exporter.createOrUpdateImportPipeline(new ImportPipeline(PIPELINE, target.location(), c, importOptions));
     }
 
-    /** A client of its own on the shared state directory, counting triggered starts. */
-    TransferClient newClient() {
-        return track(new TransferClientBuilder().recordStore(new CountingRecordStore(new LocalRecordStore(state),
-                starts)).buildClient());
+    /** A builder of clients on the shared state directory, counting triggered starts. */
+    TransferClientBuilder clients() {
+        return new TransferClientBuilder().recordStore(new CountingRecordStore(new LocalRecordStore(state), starts));
     }
 
-    /** A client whose import pipeline writes through {@code registry} (a wrapper of the target). */
-    TransferClient newClient(Registry registry) {
-        return track(new TransferClientBuilder().recordStore(new CountingRecordStore(new LocalRecordStore(state),
-                starts)).registry(target.location(), registry).buildClient());
+    /** A client of its own on the shared state directory, counting triggered starts. */
+    TransferClient newClient() {
+        return track(clients().buildClient());
+    }
+
+    /** A run's record as stored (with whether it was interrupted). */
+    RunRecord storedRun(String name) {
+        return Json.read(new LocalRecordStore(state).get(ResourceNames.RUNS, name).orElseThrow().content(),
+                RunRecord.class);
     }
 
     <T extends AutoCloseable> T track(T closeable) {
@@ -88,9 +95,18 @@ final class TriggerFixture implements AutoCloseable {
         return closeable;
     }
 
-    /** A watcher builder for the pipeline with test-sized timings: 1 s polls, 3 s claims. */
-    SourceTriggerWatcher.Builder watcher(TransferClient client) {
-        return SourceTriggerWatcher.builder(client, PIPELINE).pollInterval(Duration.ofSeconds(1))
+    /** A watcher builder (with a client of its own) for the pipeline with test-sized timings: 1 s polls, 3 s claims. */
+    SourceTriggerWatcher.Builder watcher() {
+        return watcher(clients());
+    }
+
+    /** A watcher builder whose client's import pipeline writes through {@code registry} (a wrapper of the target). */
+    SourceTriggerWatcher.Builder watcher(Registry registry) {
+        return watcher(clients().registry(target.location(), registry));
+    }
+
+    private static SourceTriggerWatcher.Builder watcher(TransferClientBuilder clients) {
+        return clients.sourceTriggerWatcher(PIPELINE).pollInterval(Duration.ofSeconds(1))
                 .claimDuration(Duration.ofSeconds(3));
     }
 

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
 
@@ -37,9 +36,8 @@ public final class WatcherProcess {
                 throw new IllegalStateException("interrupted while hanging", e);
             }
         });
-        TransferClient client = new TransferClientBuilder().stateDirectory(state)
-                .registry(target.location(), hanging).buildClient();
-        SourceTriggerWatcher watcher = SourceTriggerWatcher.builder(client, TriggerFixture.PIPELINE)
+        SourceTriggerWatcher watcher = new TransferClientBuilder().stateDirectory(state)
+                .registry(target.location(), hanging).sourceTriggerWatcher(TriggerFixture.PIPELINE)
                 .pollInterval(Duration.ofSeconds(1)).claimDuration(Duration.ofSeconds(3)).build();
         watcher.start();
         Thread.sleep(Duration.ofMinutes(2).toMillis());
