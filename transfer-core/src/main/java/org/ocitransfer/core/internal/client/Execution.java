@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.ocitransfer.api.ArtifactEvent;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.BlobLocation;
 import org.ocitransfer.api.ErrorCategory;
@@ -23,6 +24,7 @@ import org.ocitransfer.api.ProgressListener;
 import org.ocitransfer.api.ProvisioningState;
 import org.ocitransfer.api.ResourceNames;
 import org.ocitransfer.api.RunOperation;
+import org.ocitransfer.api.RunPhase;
 import org.ocitransfer.api.RunProgress;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
@@ -101,7 +103,23 @@ final class Execution implements RunOperation {
     private PipelineRun executeInContext() {
         PipelineRun run = latest.get();
         PipelineRunRequest request = run.request();
-        ProgressTracker progress = new ProgressTracker(name, this::onProgress, () -> {
+        ProgressListener forwarding = new ProgressListener() {
+            @Override
+            public void onProgress(String runName, RunProgress progress) {
+                Execution.this.onProgress(runName, progress);
+            }
+
+            @Override
+            public void onArtifact(String runName, ArtifactEvent event) {
+                listener.onArtifact(runName, event);
+            }
+
+            @Override
+            public void onPhase(String runName, RunPhase phase) {
+                listener.onPhase(runName, phase);
+            }
+        };
+        ProgressTracker progress = new ProgressTracker(name, forwarding, () -> {
             String reason = stopReason.get();
             return reason == null ? null : new TransferException(reason, ErrorCategory.UNAVAILABLE);
         });
