@@ -141,12 +141,15 @@ final class PipelineRunCommand {
                 return ExitCodes.OK;
             }
             String message = run.response() == null ? null : run.response().pipelineRunErrorMessage();
+            String category = run.response() == null ? null : Formats.category(run.response().errorCategory());
             err().println("Run " + run.name() + (status == RunStatus.CompletedWithErrors ? " completed with errors"
-                    : " " + status.name().toLowerCase(Locale.ROOT)) + (message == null ? "." : ": " + message));
+                    : " " + status.name().toLowerCase(Locale.ROOT)) + (category == null ? "" : " [" + category + "]")
+                    + (message == null ? "." : ": " + message));
             if (run.response() != null) {
                 for (ArtifactResult a : run.response().artifactResults()) {
                     if (a.status() == ArtifactResult.Status.Failed) {
-                        err().println("  " + a.artifact() + ": " + a.message());
+                        err().println("  " + a.artifact() + " [" + Formats.category(a.category()) + "]: "
+                                + a.message());
                     }
                 }
             }
