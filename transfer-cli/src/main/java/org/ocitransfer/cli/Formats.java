@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import org.ocitransfer.api.ErrorCategory;
 
 /** Formats numbers and times for people. */
 final class Formats {
@@ -59,5 +60,10 @@ final class Formats {
     static String orDash(Object value) {
         String text = value == null ? "" : value.toString();
         return text.isEmpty() ? "-" : text;
+    }
+
+    /** A failure's kind for people: {@code UNAVAILABLE (retryable)}, {@code NOT_FOUND (not retryable)}; null for none. */
+    static String category(ErrorCategory category) {
+        return category == null ? null : category + (category.retryable() ? " (retryable)" : " (not retryable)");
     }
 }

@@ -141,12 +141,17 @@ final class PipelineRunCommand {
                 return ExitCodes.OK;
             }
             String message = run.response() == null ? null : run.response().pipelineRunErrorMessage();
+            String category = run.response() == null ? null : Formats.category(run.response().errorCategory());
             err().println("Run " + run.name() + (status == RunStatus.CompletedWithErrors ? " completed with errors"
                     : " " + status.name().toLowerCase(Locale.ROOT)) + (message == null ? "." : ": " + message));
+            if (category != null) {
+                err().println("Error category: " + category);
+            }
             if (run.response() != null) {
                 for (ArtifactResult a : run.response().artifactResults()) {
                     if (a.status() == ArtifactResult.Status.Failed) {
-                        err().println("  " + a.artifact() + ": " + a.message());
+                        err().println("  " + a.artifact() + ": " + a.message() + " [" + Formats.category(a.category())
+                                + "]");
                     }
                 }
             }

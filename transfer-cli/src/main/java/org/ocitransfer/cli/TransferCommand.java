@@ -84,6 +84,11 @@ public final class TransferCommand {
      *                    docker config's
      */
     TransferClient newClient(CredentialProvider credentials) {
+        return clientBuilder(credentials).buildClient();
+    }
+
+    /** A builder of clients like {@link #newClient}'s (for the source trigger watcher, which has its own). */
+    TransferClientBuilder clientBuilder(CredentialProvider credentials) {
         TransferClientBuilder builder = new TransferClientBuilder();
         if (stateUri == null) {
             if (stateSecretUri != null) {
@@ -101,7 +106,7 @@ public final class TransferCommand {
                     stateSecretUri == null ? StorageAccessMode.ManagedIdentity : StorageAccessMode.SasToken);
             builder.recordStore(Backends.recordStore(container));
         }
-        return Backends.configure(builder, credentials).buildClient();
+        return Backends.configure(builder, credentials);
     }
 
     /**

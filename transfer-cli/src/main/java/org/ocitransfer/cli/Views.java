@@ -64,14 +64,14 @@ final class Views {
         Table.fields(out, fields);
     }
 
-    /** The run table: name, pipeline, start time, duration, status, error message. */
+    /** The run table: name, pipeline, start time, duration, status, error category, error message. */
     static void runs(PrintStream out, List<PipelineRun> runs) {
-        Table table = new Table("NAME", "PIPELINE", "START TIME", "DURATION", "STATUS", "ERROR MESSAGE");
+        Table table = new Table("NAME", "PIPELINE", "START TIME", "DURATION", "STATUS", "CATEGORY", "ERROR MESSAGE");
         for (PipelineRun run : runs) {
             PipelineRunResponse r = run.response();
             table.row(run.name(), pipeline(run), r == null ? null : Formats.time(r.startTime()),
                     r == null ? null : Formats.duration(r.startTime(), r.finishTime()), run.status(),
-                    r == null ? null : r.pipelineRunErrorMessage());
+                    r == null ? null : Formats.category(r.errorCategory()), r == null ? null : r.pipelineRunErrorMessage());
         }
         table.print(out);
     }
@@ -106,15 +106,18 @@ final class Views {
         if (!run.forceUpdateTag().isEmpty()) {
             fields.add(field("Force update tag", run.forceUpdateTag()));
         }
+        if (r != null && r.errorCategory() != null) {
+            fields.add(field("Error category", Formats.category(r.errorCategory())));
+        }
         if (r != null && r.pipelineRunErrorMessage() != null) {
             fields.add(field("Error message", r.pipelineRunErrorMessage()));
         }
         Table.fields(out, fields);
         if (r != null && !r.artifactResults().isEmpty()) {
             out.println();
-            Table table = new Table("ARTIFACT", "DIGEST", "RESULT", "MESSAGE");
+            Table table = new Table("ARTIFACT", "DIGEST", "RESULT", "CATEGORY", "MESSAGE");
             for (ArtifactResult a : r.artifactResults()) {
-                table.row(a.artifact(), a.digest(), a.status(), a.message());
+                table.row(a.artifact(), a.digest(), a.status(), Formats.category(a.category()), a.message());
             }
             table.print(out);
         } else if (r != null && !r.importedArtifacts().isEmpty()) {

@@ -55,9 +55,15 @@ final class WatchCommand extends ClientCommand {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /** Read once (stdin is read once): the command's client and the watcher's share it. */
+    private CredentialProvider credentials;
+
     @Override
     CredentialProvider credentials() {
-        return login.credentials(root().io().in());
+        if (credentials == null) {
+            credentials = login.credentials(root().io().in());
+        }
+        return credentials;
     }
 
     @Override
@@ -65,8 +71,9 @@ final class WatchCommand extends ClientCommand {
         ImportPipeline watched = client.getImportPipeline(pipeline);
         login.bind(watched.registry());
         Duration interval = Duration.ofSeconds(pollSeconds);
-        SourceTriggerWatcher watcher = SourceTriggerWatcher.builder(client, pipeline).pollInterval(interval)
-                .maxConcurrentImports(maxImports).maxBlobAge(Duration.ofDays(maxAgeDays)).build();
+        SourceTriggerWatcher watcher = root().clientBuilder(credentials()).sourceTriggerWatcher(pipeline)
+                .pollInterval(interval).maxConcurrentImports(maxImports).maxBlobAge(Duration.ofDays(maxAgeDays))
+                .build();
         Thread stop = new Thread(() -> {
             stopped.countDown();
             watcher.close();
@@ -92,7 +99,7 @@ final class WatchCommand extends ClientCommand {
                 err().println(Formats.time(Instant.now()) + " this poll failed, the next one tries again in "
                         + pollSeconds + " s: " + e.getMessage());
             }
-            reportFinished(client, going);
+            reportFinished(watcher.client(), going);
         } while (!awaitStop(interval));
         return ExitCodes.OK;
     }

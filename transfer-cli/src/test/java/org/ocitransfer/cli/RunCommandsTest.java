@@ -92,13 +92,29 @@ class RunCommandsTest {
         assertThat(response.path("status").asText()).isEqualTo("Failed");
         String message = response.path("pipelineRunErrorMessage").asText();
         assertThat(message).contains("9.9");
-        assertThat(failed.err()).contains("Run badrun failed", message);
+        assertThat(failed.err()).contains("Run badrun failed: " + message, "Error category: NOT_FOUND (not retryable)");
         assertThat(container.resolve("bad.tar")).doesNotExist();
+        // What kind of failure, for the run and for the artifact that failed: a missing tag, not worth retrying.
+        assertThat(response.path("errorCategory").asText()).isEqualTo("NOT_FOUND");
+        assertThat(response.path("retryable").isBoolean()).isTrue();
+        assertThat(response.path("retryable").asBoolean()).isFalse();
+        JsonNode missing = null;
+        for (JsonNode result : response.path("artifactResults")) {
+            if (result.path("artifact").asText().equals("samples/hello:9.9")) {
+                missing = result;
+            }
+        }
+        assertThat(missing).as("the missing artifact's result in %s", response).isNotNull();
+        assertThat(missing.path("status").asText()).isEqualTo("Failed");
+        assertThat(missing.path("category").asText()).isEqualTo("NOT_FOUND");
+        assertThat(missing.path("retryable").asBoolean(true)).isFalse();
+        assertThat(failed.err()).containsPattern("  samples/hello:9\\.9: .* \\[NOT_FOUND \\(not retryable\\)\\]");
 
         Cli.Result table = cli.run("pipeline-run", "show", "-n", "badrun");
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("Failed", "Error message:", message);
-        assertThat(cli.run("pipeline-run", "list").out()).contains("badrun", "Failed", message);
+        assertThat(table.out()).contains("Failed", "Error category:", "NOT_FOUND (not retryable)", "Error message:",
+                message);
+        assertThat(cli.run("pipeline-run", "list").out()).contains("badrun", "Failed", "NOT_FOUND", message);
     }
 
     @Test

@@ -35,7 +35,8 @@ class AzureKilledWatcherTest {
     void aWatcherKilledMidImportLosesTheLeaseAndAnotherImportsTheBlobOnce() throws Exception {
         try (AzureTriggerFixture f = new AzureTriggerFixture(AZURITE.azurite(), dir, Set.of())) {
             // Built before the kill: it sees the run Running, as a replica on another machine would.
-            TransferClient client = f.newClient();
+            SourceTriggerWatcher watcher = f.track(f.watcher().build());
+            TransferClient client = watcher.client();
             Descriptor image = f.land("victim.tar");
             HangingWatcher.killWhileImporting(AzureWatcherProcess.class, dir, WAIT,
                     () -> assertThat(f.leased()).containsExactly("victim.tar"),
@@ -45,7 +46,6 @@ class AzureKilledWatcherTest {
             assertThat(left.get(0).status()).as("left by the killed process").isEqualTo(RunStatus.Running);
             String runName = left.get(0).name();
 
-            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
             await("the blob to be imported by the replacement once the lease lapses", WAIT, () -> {
                 watcher.pollOnce();
                 watcher.awaitIdle(WAIT);

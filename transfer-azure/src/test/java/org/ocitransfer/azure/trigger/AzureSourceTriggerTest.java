@@ -46,9 +46,9 @@ class AzureSourceTriggerTest {
             List<TransferClient> clients = new ArrayList<>();
             List<SourceTriggerWatcher> watchers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                TransferClient client = f.newClient();
-                clients.add(client);
-                watchers.add(f.track(f.watcher(client).maxConcurrentImports(2).build()));
+                SourceTriggerWatcher watcher = f.track(f.watcher().maxConcurrentImports(2).build());
+                clients.add(watcher.client());
+                watchers.add(watcher);
             }
             watchers.forEach(SourceTriggerWatcher::start);
 
@@ -90,7 +90,7 @@ class AzureSourceTriggerTest {
 
             List<SourceTriggerWatcher> restarted = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                restarted.add(f.track(f.watcher(f.newClient()).build()));
+                restarted.add(f.track(f.watcher().build()));
             }
             for (int round = 0; round < 2; round++) {
                 for (SourceTriggerWatcher w : restarted) {
@@ -107,8 +107,8 @@ class AzureSourceTriggerTest {
     void deleteSourceBlobOnSuccessDeletesTheLeasedBlobAfterItsImport() throws Exception {
         try (AzureTriggerFixture f = new AzureTriggerFixture(AZURITE.azurite(), dir,
                 Set.of(PipelineOption.DeleteSourceBlobOnSuccess))) {
-            TransferClient client = f.newClient();
-            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+            SourceTriggerWatcher watcher = f.track(f.watcher().build());
+            TransferClient client = watcher.client();
             f.land("first.tar");
             f.land("second.tar");
             AZURITE.azurite().containerClient(f.archives).getBlobClient("notes.txt")

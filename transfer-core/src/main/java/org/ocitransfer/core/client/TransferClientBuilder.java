@@ -19,6 +19,7 @@ import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.secret.SecretStores;
 import org.ocitransfer.core.state.LocalRecordStore;
 import org.ocitransfer.core.state.RecordStore;
+import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 
 /**
  * Builds a {@link TransferClient}. Built in: OCI distribution registries over HTTP ({@code https://host[:port]},
@@ -33,6 +34,8 @@ import org.ocitransfer.core.state.RecordStore;
  *         .registryFactory(new HttpRegistryFactory(b -> b.credentials(myCredentials)))
  *         .buildClient();
  * }</pre>
+ *
+ * <p>{@link #sourceTriggerWatcher} builds the source trigger watcher of an import pipeline, with a client of its own.
  */
 public final class TransferClientBuilder {
 
@@ -164,6 +167,20 @@ public final class TransferClientBuilder {
 
     /** Builds the client; runs left Running by a process that died are marked Failed now. */
     public TransferClient buildClient() {
+        return buildDefaultClient();
+    }
+
+    /**
+     * A builder for the source trigger watcher of an import pipeline. The watcher has a client of its own, built with
+     * this builder's settings when the watcher is built ({@link SourceTriggerWatcher#client()}, closed with it).
+     *
+     * @param pipelineName the import pipeline whose container is watched
+     */
+    public SourceTriggerWatcher.Builder sourceTriggerWatcher(String pipelineName) {
+        return SourceTriggerWatcher.builder(this::buildDefaultClient, pipelineName);
+    }
+
+    private DefaultTransferClient buildDefaultClient() {
         RecordStore store = recordStore != null ? recordStore
                 : new LocalRecordStore(stateDirectory != null ? stateDirectory : defaultStateDirectory());
         List<RegistryFactory> rf = new ArrayList<>(registryFactories);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import org.ocitransfer.api.ArtifactResult;
+import org.ocitransfer.api.PipelineRunResponse;
 import org.ocitransfer.api.RunProgress;
 import org.ocitransfer.api.TransferException;
 
@@ -20,6 +22,8 @@ public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .addMixIn(RunProgress.class, RunProgressMixin.class)
+            .addMixIn(ArtifactResult.class, RetryableMixin.class)
+            .addMixIn(PipelineRunResponse.class, RetryableMixin.class)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -57,6 +61,12 @@ public final class Json {
         } catch (IOException e) {
             throw new TransferException("Cannot read a " + type.getSimpleName() + " record: " + e.getMessage(), e);
         }
+    }
+
+    /** Adds {@code retryable} to a failure's JSON (an artifact result's, a run response's); ignored when read. */
+    abstract static class RetryableMixin {
+        @JsonProperty(value = "retryable", access = JsonProperty.Access.READ_ONLY)
+        abstract boolean retryable();
     }
 
     /** Adds {@code percentage} to a progress's JSON. */

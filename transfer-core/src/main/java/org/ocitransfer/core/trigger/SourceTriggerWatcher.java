@@ -20,13 +20,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
-import org.ocitransfer.api.ProgressListener;
 import org.ocitransfer.api.ResourceNames;
 import org.ocitransfer.api.RunOperation;
-import org.ocitransfer.api.RunProgress;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.RunTrigger;
 import org.ocitransfer.api.StorageContainer;
@@ -66,12 +65,14 @@ import org.slf4j.LoggerFactory;
  * DeleteSourceBlobOnSuccess the run deletes the blob after a wholly successful import; without it the run records
  * remember it. Deleting a triggered run's record makes its blob look new again.
  *
+ * <p>A watcher has a client of its own, built by the {@link TransferClientBuilder} it came from ({@link #client()},
+ * closed with the watcher).
+ *
  * <pre>{@code
- * try (TransferClient client = new TransferClientBuilder().stateDirectory(state).buildClient();
- *      SourceTriggerWatcher watcher = SourceTriggerWatcher.builder(client, "importer")
- *              .pollInterval(Duration.ofSeconds(10)).build()) {
+ * try (SourceTriggerWatcher watcher = new TransferClientBuilder().stateDirectory(state)
+ *         .sourceTriggerWatcher("importer").pollInterval(Duration.ofSeconds(10)).build()) {
  *     watcher.start();
- *     ... // until told to stop; close() stops promptly and releases every claim
+ *     ... // until told to stop; close() stops promptly, releases every claim and closes the client
  * }
  * }</pre>
  */
@@ -96,8 +97,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
     private static final String RUN_NAME_PREFIX = "trigger";
     private static final Duration SUPERVISE_STEP = Duration.ofMillis(100);
 
-    private final SourceTriggerSupport support;
-    private final TransferClient client;
+    private final SourceTriggerSupport client;
     private final String pipelineName;
     private final Duration pollInterval;
     private final Duration maxBlobAge;
@@ -119,9 +119,8 @@ public final class SourceTriggerWatcher implements AutoCloseable {
     /** Containers given up (after an error, or a changed pipeline) while imports still read them. */
     private final List<BlobStore> retired = new ArrayList<>();
 
-    private SourceTriggerWatcher(Builder b, SourceTriggerSupport support) {
-        this.support = support;
-        this.client = b.client;
+    private SourceTriggerWatcher(Builder b, SourceTriggerSupport client) {
+        this.client = client;
         this.pipelineName = b.pipelineName;
         this.pollInterval = b.pollInterval;
         this.maxBlobAge = b.maxBlobAge;
@@ -135,13 +134,19 @@ public final class SourceTriggerWatcher implements AutoCloseable {
     }
 
     /**
-     * A builder for the watcher of an import pipeline.
+     * A builder for the watcher of an import pipeline, for {@link TransferClientBuilder#sourceTriggerWatcher}: the
+     * way applications get one.
      *
-     * @param client       a client built by {@link TransferClientBuilder} (the watcher uses it, and does not close it)
+     * @param clients      builds the watcher's own client, when the watcher is built
      * @param pipelineName the import pipeline whose container is watched
      */
-    public static Builder builder(TransferClient client, String pipelineName) {
-        return new Builder(client, pipelineName);
+    public static Builder builder(Supplier<? extends SourceTriggerSupport> clients, String pipelineName) {
+        return new Builder(clients, pipelineName);
+    }
+
+    /** The watcher's client (closed with the watcher): to read the pipeline and the runs it started. */
+    public TransferClient client() {
+        return client;
     }
 
     /**
@@ -239,7 +244,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                 if (closed || settled.contains(name) || inFlight.containsKey(name)) {
                     continue;
                 }
-                Optional<StoredRun> seen = support.findRun(name);
+                Optional<StoredRun> seen = client.findRun(name);
                 if (seen.isPresent() && endedForGood(seen.get())) {
                     settled.add(name);
                     continue;
@@ -285,7 +290,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                 return false;
             }
             // Read under the claim: whoever held it before wrote the run's final record before releasing it.
-            Optional<StoredRun> stored = support.findRun(name);
+            Optional<StoredRun> stored = client.findRun(name);
             if (stored.isPresent() && endedForGood(stored.get())) {
                 settled.add(name);
                 return false;
@@ -294,18 +299,18 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                     name, blob.name(), s.interrupted() ? s.run().response().pipelineRunErrorMessage()
                             : "it was left " + s.run().status() + " by a watcher whose claim lapsed, so it stopped"));
             Instant now = clock.instant();
-            StopOnClose listener = new StopOnClose(name, blob.name());
+            StopOnClose stop = new StopOnClose(name, blob.name());
             RunOperation operation;
             try {
-                operation = support.startTriggeredRun(name, PipelineRunRequest.importBlob(pipeline.name(),
+                operation = client.startTriggeredRun(name, PipelineRunRequest.importBlob(pipeline.name(),
                                 blob.name()), now.toString(), RunTrigger.source(now),
-                        stored.map(StoredRun::etag).orElse(RecordStore.ABSENT), container, listener);
+                        stored.map(StoredRun::etag).orElse(RecordStore.ABSENT), container, stop);
             } catch (RecordConflictException e) {
                 LOG.info("Run {} of blob '{}' was written by another writer first: left to it", name, blob.name());
                 return false;
             }
             LOG.info("Blob '{}' landed in {}: started import run {}", blob.name(), container.location(), name);
-            InFlight flight = new InFlight(name, claim, operation, listener);
+            InFlight flight = new InFlight(name, claim, operation, stop);
             inFlight.put(name, flight);
             supervisors.execute(flight);
             handedOver = true;
@@ -326,7 +331,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
             forgetContainer();
         }
         if (store == null) {
-            store = support.openContainer(wanted);
+            store = client.openContainer(wanted);
             storeContainer = wanted;
         }
         return store;
@@ -412,6 +417,8 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Stops the imports still going (each recorded Failed, as interrupted) before their claims are released.
+        client.close();
         for (InFlight flight : inFlight.values()) {
             release(flight.claim);
         }
@@ -431,13 +438,13 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         private final String name;
         private final BlobClaim claim;
         private final RunOperation operation;
-        private final StopOnClose listener;
+        private final StopOnClose stop;
 
-        InFlight(String name, BlobClaim claim, RunOperation operation, StopOnClose listener) {
+        InFlight(String name, BlobClaim claim, RunOperation operation, StopOnClose stop) {
             this.name = name;
             this.claim = claim;
             this.operation = operation;
-            this.listener = listener;
+            this.stop = stop;
         }
 
         @Override
@@ -471,29 +478,29 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                 if (System.nanoTime() - nextRenewal >= 0) {
                     if (!claim.renew(claimDuration)) {
                         LOG.warn("Run {} lost its claim on blob '{}' (it was not renewed in time): another watcher"
-                                + " may import the blob again", name, listener.blobName);
+                                + " may import the blob again", name, stop.blobName);
                     }
                     nextRenewal = System.nanoTime() + renewEvery.toNanos();
                 }
             }
             PipelineRun ended = operation.await();
-            if (listener.stopped && ended.status() != RunStatus.Succeeded) {
-                support.markInterrupted(name, "The source trigger watcher of pipeline " + pipelineName
-                        + " stopped while this run was importing blob '" + listener.blobName + "'. A watcher"
+            if (stop.stopped && ended.status() != RunStatus.Succeeded) {
+                client.markInterrupted(name, "The source trigger watcher of pipeline " + pipelineName
+                        + " stopped while this run was importing blob '" + stop.blobName + "'. A watcher"
                         + " imports the blob again when it runs.");
                 LOG.info("Run {} stopped with its watcher: blob '{}' will be imported again", name,
-                        listener.blobName);
+                        stop.blobName);
             } else {
                 settled.add(name);
-                LOG.info("Import run {} of blob '{}' ended {}{}", name, listener.blobName, ended.status(),
+                LOG.info("Import run {} of blob '{}' ended {}{}", name, stop.blobName, ended.status(),
                         ended.response().pipelineRunErrorMessage() == null ? ""
                                 : ": " + ended.response().pipelineRunErrorMessage());
             }
         }
     }
 
-    /** Stops a run at its next step once the watcher is closing. */
-    private final class StopOnClose implements ProgressListener {
+    /** Stops a run at its next step once the watcher is closing: the reason it stops, asked by the run. */
+    private final class StopOnClose implements Supplier<String> {
         private final String runName;
         private final String blobName;
         private volatile boolean stopped;
@@ -504,13 +511,13 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         }
 
         @Override
-        public void onProgress(String run, RunProgress progress) {
-            if (closed) {
-                stopped = true;
-                throw new TransferException("The source trigger watcher of pipeline " + pipelineName
-                        + " is stopping: run " + runName + " stops here; blob '" + blobName
-                        + "' will be imported again");
+        public String get() {
+            if (!closed) {
+                return null;
             }
+            stopped = true;
+            return "The source trigger watcher of pipeline " + pipelineName + " is stopping: run " + runName
+                    + " stops here; blob '" + blobName + "' will be imported again";
         }
     }
 
@@ -534,7 +541,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
 
     /** Builds a {@link SourceTriggerWatcher}. */
     public static final class Builder {
-        private final TransferClient client;
+        private final Supplier<? extends SourceTriggerSupport> clients;
         private final String pipelineName;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration maxBlobAge = DEFAULT_MAX_BLOB_AGE;
@@ -543,8 +550,8 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         private int maxConcurrentImports = DEFAULT_MAX_CONCURRENT_IMPORTS;
         private Clock clock = Clock.systemUTC();
 
-        private Builder(TransferClient client, String pipelineName) {
-            this.client = Objects.requireNonNull(client, "client");
+        private Builder(Supplier<? extends SourceTriggerSupport> clients, String pipelineName) {
+            this.clients = Objects.requireNonNull(clients, "clients");
             this.pipelineName = ResourceNames.validate(pipelineName, "import pipeline");
         }
 
@@ -604,17 +611,9 @@ public final class SourceTriggerWatcher implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Builds the watcher (not started).
-         *
-         * @throws IllegalArgumentException when the client was not built by {@link TransferClientBuilder}
-         */
+        /** Builds the watcher (not started) and its client. */
         public SourceTriggerWatcher build() {
-            if (!(client instanceof SourceTriggerSupport support)) {
-                throw new IllegalArgumentException("A source trigger watcher needs a client built by"
-                        + " TransferClientBuilder, not a " + client.getClass().getName());
-            }
-            return new SourceTriggerWatcher(this, support);
+            return new SourceTriggerWatcher(this, clients.get());
         }
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
@@ -36,9 +35,8 @@ public final class HangingWatcher {
      */
     public static void run(TransferClientBuilder builder, OciLayoutRegistry target, Path marker, Duration claim)
             throws InterruptedException {
-        TransferClient client = builder.registry(target.location(),
-                HookedRegistry.beforePush(target, d -> hang(marker, d))).buildClient();
-        SourceTriggerWatcher.builder(client, TriggerFixture.PIPELINE).pollInterval(Duration.ofSeconds(1))
+        builder.registry(target.location(), HookedRegistry.beforePush(target, d -> hang(marker, d)))
+                .sourceTriggerWatcher(TriggerFixture.PIPELINE).pollInterval(Duration.ofSeconds(1))
                 .claimDuration(claim).build().start();
         Thread.sleep(LIFETIME.toMillis());
         System.exit(3);

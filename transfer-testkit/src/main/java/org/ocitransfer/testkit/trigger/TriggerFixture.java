@@ -89,15 +89,16 @@ public class TriggerFixture implements AutoCloseable {
 
     /** A client of its own on the shared records, counting triggered starts. */
     public TransferClient newClient() {
-        return track(builder().buildClient());
+        return track(clients().buildClient());
     }
 
     /** A client whose import pipeline writes through {@code registry} (a wrapper of the target). */
     public TransferClient newClient(Registry registry) {
-        return track(builder().registry(target.location(), registry).buildClient());
+        return track(clients().registry(target.location(), registry).buildClient());
     }
 
-    private TransferClientBuilder builder() {
+    /** A builder of clients on the fixture's records (counting triggered starts) and storage. */
+    public TransferClientBuilder clients() {
         TransferClientBuilder builder = new TransferClientBuilder()
                 .recordStore(new CountingRecordStore(records.get(), starts));
         return blobStores == null ? builder : builder.blobStoreFactory(blobStores);
@@ -109,10 +110,21 @@ public class TriggerFixture implements AutoCloseable {
         return closeable;
     }
 
-    /** A watcher builder for the pipeline with test-sized timings: 1 s polls and the fixture's claims. */
-    public SourceTriggerWatcher.Builder watcher(TransferClient client) {
-        return SourceTriggerWatcher.builder(client, PIPELINE).pollInterval(Duration.ofSeconds(1))
-                .claimDuration(claimDuration);
+    /**
+     * A watcher builder for the pipeline with test-sized timings (1 s polls and the fixture's claims); the watcher has
+     * a client of its own ({@link SourceTriggerWatcher#client()}) on the fixture's records, counting starts.
+     */
+    public SourceTriggerWatcher.Builder watcher() {
+        return timed(clients().sourceTriggerWatcher(PIPELINE));
+    }
+
+    /** {@link #watcher()}, its import pipeline writing through {@code registry} (a wrapper of the target). */
+    public SourceTriggerWatcher.Builder watcher(Registry registry) {
+        return timed(clients().registry(target.location(), registry).sourceTriggerWatcher(PIPELINE));
+    }
+
+    private SourceTriggerWatcher.Builder timed(SourceTriggerWatcher.Builder builder) {
+        return builder.pollInterval(Duration.ofSeconds(1)).claimDuration(claimDuration);
     }
 
     /** Builds an image {@code app:<blob name without extension>} in the source and exports it to the blob. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
@@ -52,6 +53,15 @@ class RegistryDownRunTest {
             assertThat(message).contains("Cannot connect to 127.0.0.1:" + port + ": connection refused",
                     "is the registry running", "Run it again once the registry can be reached");
             assertThat(message).doesNotContain("java.net", "Exception", "Fix the reference");
+            // A registry that is down may be up later: the run says so, and so does its artifact.
+            assertThat(run.response().errorCategory()).isEqualTo(ErrorCategory.UNAVAILABLE);
+            assertThat(run.response().retryable()).isTrue();
+            assertThat(run.response().artifactResults()).singleElement().satisfies(r -> {
+                assertThat(r.category()).isEqualTo(ErrorCategory.UNAVAILABLE);
+                assertThat(r.retryable()).isTrue();
+            });
+            assertThat(client.getPipelineRun("downrun1").response().errorCategory()).as("as stored")
+                    .isEqualTo(ErrorCategory.UNAVAILABLE);
         }
         try (var files = Files.list(container)) {
             assertThat(files).isEmpty(); // nothing written
@@ -74,6 +84,8 @@ class RegistryDownRunTest {
             assertThat(run.status()).isEqualTo(RunStatus.Failed);
             assertThat(run.response().pipelineRunErrorMessage()).contains("no credentials were given for "
                     + registry.host(), "Sign in as said above, then run it again").doesNotContain("Fix the reference");
+            assertThat(run.response().errorCategory()).isEqualTo(ErrorCategory.UNAUTHORIZED);
+            assertThat(run.response().retryable()).isFalse();
         }
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
-import org.ocitransfer.core.internal.client.SourceTriggerSupport;
+import org.ocitransfer.core.internal.client.RunRecord;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
 
@@ -35,17 +35,19 @@ class KilledWatcherTest {
     @ValueSource(strings = {"before", "after"})
     void aWatcherKilledMidImportLosesTheBlobToAnotherThatImportsItOnce(String when) throws Exception {
         try (LocalTriggerFixture f = new LocalTriggerFixture(dir, Set.of())) {
-            TransferClient early = when.equals("before") ? f.newClient() : null;
+            // A watcher (and its client) built before the kill does not find the orphan when its client starts.
+            SourceTriggerWatcher early = when.equals("before") ? f.track(f.watcher().build()) : null;
             Descriptor image = f.land("victim.tar");
             HangingWatcher.killWhileImporting(WatcherProcess.class, dir, WAIT,
                     () -> assertThat(f.claims()).as("the claim it holds").hasSize(1),
                     f.state.toString(), f.target.root().toString());
             String runName;
-            TransferClient client = early != null ? early : f.newClient();
+            SourceTriggerWatcher watcher = early != null ? early : f.track(f.watcher().build());
+            TransferClient client = watcher.client();
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
             runName = left.get(0).name();
-            SourceTriggerSupport.StoredRun stored = ((SourceTriggerSupport) client).findRun(runName).orElseThrow();
+            RunRecord stored = SourceTriggerWatcherTest.stored(f, runName);
             if (early != null) {
                 assertThat(stored.run().status()).as("left by the killed process").isEqualTo(RunStatus.Running);
             } else {
@@ -53,7 +55,6 @@ class KilledWatcherTest {
                 assertThat(stored.interrupted()).isTrue();
             }
 
-            SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
             await("the blob to be imported by the replacement", WAIT, () -> {
                 watcher.pollOnce();
                 watcher.awaitIdle(WAIT);

@@ -35,7 +35,10 @@ import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobUpload;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.blob.local.LocalDirectoryBlobStore;
-import org.ocitransfer.core.internal.client.SourceTriggerSupport;
+import org.ocitransfer.core.internal.client.RunRecord;
+import org.ocitransfer.core.state.Json;
+import org.ocitransfer.core.state.LocalRecordStore;
+import org.ocitransfer.api.ResourceNames;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.testkit.faults.HookedRegistry;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
@@ -91,7 +94,7 @@ class SourceTriggerWatcherTest {
         for (int i = 0; i < 3; i++) {
             TransferClient client = f.newClient();
             clients.add(client);
-            watchers.add(f.track(f.watcher(client).maxConcurrentImports(2).build()));
+            watchers.add(f.track(f.watcher().maxConcurrentImports(2).build()));
         }
         watchers.forEach(SourceTriggerWatcher::start);
 
@@ -134,7 +137,7 @@ class SourceTriggerWatcherTest {
         // A restart: new clients and watchers on the same state and container import nothing again.
         List<SourceTriggerWatcher> restarted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            restarted.add(f.track(f.watcher(f.newClient()).build()));
+            restarted.add(f.track(f.watcher().build()));
         }
         for (int round = 0; round < 2; round++) {
             for (SourceTriggerWatcher w : restarted) {
@@ -151,8 +154,8 @@ class SourceTriggerWatcherTest {
         LocalTriggerFixture f = fixture();
         Files.createDirectories(f.container);
         Files.writeString(f.container.resolve("notes.txt"), "these are notes, not an archive\n");
-        TransferClient client = f.newClient();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
+        TransferClient client = watcher.client();
 
         drain(watcher);
         drain(watcher);
@@ -162,7 +165,7 @@ class SourceTriggerWatcherTest {
         assertThat(run.response().trigger()).isNotNull();
         assertThat(f.startsOf(run.name())).isEqualTo(1);
 
-        SourceTriggerWatcher restarted = f.track(f.watcher(f.newClient()).build());
+        SourceTriggerWatcher restarted = f.track(f.watcher().build());
         drain(restarted);
         assertThat(f.startsOf(run.name())).isEqualTo(1);
         assertThat(f.container.resolve("notes.txt")).exists();
@@ -171,8 +174,8 @@ class SourceTriggerWatcherTest {
     @Test
     void aDisabledTriggerStartsNothingAndEnablingItAgainImportsOnlyWhatIsNew() throws Exception {
         LocalTriggerFixture f = fixture();
-        TransferClient client = f.newClient();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
+        TransferClient client = watcher.client();
         f.land("first.tar");
         drain(watcher);
         assertThat(onlyRunOf(client, "first.tar").status()).isEqualTo(RunStatus.Succeeded);
@@ -201,15 +204,15 @@ class SourceTriggerWatcherTest {
         f.land("recent.tar");
 
         Instant later = Instant.now().plus(Duration.ofDays(61));
-        SourceTriggerWatcher future = f.track(f.watcher(client)
+        SourceTriggerWatcher future = f.track(f.watcher()
                 .clock(Clock.fixed(later, ZoneOffset.UTC)).build());
         assertThat(future.pollOnce()).as("61 days on, both are too old").isEmpty();
-        SourceTriggerWatcher shortAge = f.track(f.watcher(client).maxBlobAge(Duration.ofDays(1))
+        SourceTriggerWatcher shortAge = f.track(f.watcher().maxBlobAge(Duration.ofDays(1))
                 .clock(Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC)).build());
         assertThat(shortAge.pollOnce()).as("a 1-day max age, 2 days on").isEmpty();
 
         Instant now = Instant.now();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).clock(Clock.fixed(now, ZoneOffset.UTC)).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().clock(Clock.fixed(now, ZoneOffset.UTC)).build());
         drain(watcher);
         assertThat(runsOf(client, "old.tar")).isEmpty();
         PipelineRun recent = onlyRunOf(client, "recent.tar");
@@ -220,8 +223,8 @@ class SourceTriggerWatcherTest {
     @Test
     void aReplacedBlobIsImportedAgainAsANewRun() throws Exception {
         LocalTriggerFixture f = fixture(PipelineOption.OverwriteTags);
-        TransferClient client = f.newClient();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
+        TransferClient client = watcher.client();
         f.land("rolling.tar");
         drain(watcher);
         PipelineRun first = onlyRunOf(client, "rolling.tar");
@@ -238,8 +241,8 @@ class SourceTriggerWatcherTest {
     @Test
     void deleteSourceBlobOnSuccessDeletesImportedBlobsOnly() throws Exception {
         LocalTriggerFixture f = fixture(PipelineOption.DeleteSourceBlobOnSuccess);
-        TransferClient client = f.newClient();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
+        TransferClient client = watcher.client();
         f.land("gone.tar");
         Files.writeString(f.container.resolve("junk.tar"), "not an archive");
         drain(watcher);
@@ -256,8 +259,8 @@ class SourceTriggerWatcherTest {
     @Test
     void aBlobStillBeingWrittenIsNotSeen() throws Exception {
         LocalTriggerFixture f = fixture();
-        TransferClient client = f.newClient();
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
+        TransferClient client = watcher.client();
         f.land("source.tar");
         drain(watcher);
         LocalDirectoryBlobStore store = LocalDirectoryBlobStore.open(f.container);
@@ -278,8 +281,9 @@ class SourceTriggerWatcherTest {
     void aWatcherStartsAtMostItsMaxConcurrentImports() throws Exception {
         LocalTriggerFixture f = fixture();
         CountDownLatch release = new CountDownLatch(1);
-        TransferClient client = f.newClient(HookedRegistry.beforePush(f.target, d -> awaitQuietly(release)));
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).maxConcurrentImports(1).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher(HookedRegistry.beforePush(f.target, d -> awaitQuietly(release)))
+                .maxConcurrentImports(1).build());
+        TransferClient client = watcher.client();
         f.land("one.tar");
         f.land("two.tar");
         f.land("three.tar");
@@ -299,11 +303,10 @@ class SourceTriggerWatcherTest {
         LocalTriggerFixture f = fixture();
         CountDownLatch pushing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        TransferClient slow = f.newClient(HookedRegistry.beforePush(f.target, d -> {
+        SourceTriggerWatcher watcher = f.watcher(HookedRegistry.beforePush(f.target, d -> {
             pushing.countDown();
             awaitQuietly(release);
-        }));
-        SourceTriggerWatcher watcher = f.watcher(slow).stopTimeout(Duration.ofSeconds(30)).build();
+        })).stopTimeout(Duration.ofSeconds(30)).build();
         f.land("held.tar");
         List<String> started = watcher.pollOnce();
         assertThat(started).hasSize(1);
@@ -319,13 +322,13 @@ class SourceTriggerWatcherTest {
         assertThat(closer.isAlive()).isFalse();
 
         assertThat(f.claims()).as("claims left after close").isEmpty();
-        SourceTriggerSupport.StoredRun stopped = ((SourceTriggerSupport) slow).findRun(started.get(0)).orElseThrow();
+        RunRecord stopped = stored(f, started.get(0));
         assertThat(stopped.run().status()).isEqualTo(RunStatus.Failed);
         assertThat(stopped.interrupted()).isTrue();
         assertThat(stopped.run().response().pipelineRunErrorMessage()).contains("stopped").contains("held.tar");
 
         TransferClient client = f.newClient();
-        drain(f.track(f.watcher(client).build()));
+        drain(f.track(f.watcher().build()));
         PipelineRun run = onlyRunOf(client, "held.tar");
         assertThat(run.name()).isEqualTo(started.get(0));
         assertThat(run.status()).isEqualTo(RunStatus.Succeeded);
@@ -347,18 +350,17 @@ class SourceTriggerWatcherTest {
     @Test
     void theBuilderRefusesBadSettings() throws Exception {
         LocalTriggerFixture f = fixture();
-        TransferClient client = f.newClient();
-        assertThatThrownBy(() -> f.watcher(client).pollInterval(Duration.ofMillis(500)))
+        assertThatThrownBy(() -> f.watcher().pollInterval(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 s");
-        assertThatThrownBy(() -> f.watcher(client).maxConcurrentImports(0))
+        assertThatThrownBy(() -> f.watcher().maxConcurrentImports(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 64");
-        assertThatThrownBy(() -> f.watcher(client).maxConcurrentImports(65))
+        assertThatThrownBy(() -> f.watcher().maxConcurrentImports(65))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 64");
-        assertThatThrownBy(() -> SourceTriggerWatcher.builder(client, "no-such"))
+        assertThatThrownBy(() -> f.clients().sourceTriggerWatcher("no-such"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such");
-        SourceTriggerWatcher missing = f.track(SourceTriggerWatcher.builder(client, "missing").build());
+        SourceTriggerWatcher missing = f.track(f.clients().sourceTriggerWatcher("missing").build());
         assertThatThrownBy(missing::pollOnce).hasMessageContaining("missing");
-        SourceTriggerWatcher watcher = f.track(f.watcher(client).build());
+        SourceTriggerWatcher watcher = f.track(f.watcher().build());
         watcher.start();
         assertThatThrownBy(watcher::start).isInstanceOf(IllegalStateException.class);
         watcher.close();
@@ -375,5 +377,11 @@ class SourceTriggerWatcherTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while paused", e);
         }
+    }
+
+    /** The run's record as stored (white box: its owner's interruption mark). */
+    static RunRecord stored(LocalTriggerFixture f, String runName) {
+        return Json.read(new LocalRecordStore(f.state).get(ResourceNames.RUNS, runName).orElseThrow().content(),
+                RunRecord.class);
     }
 }

@@ -1,23 +1,25 @@
 package org.ocitransfer.core.internal.client;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
-import org.ocitransfer.api.ProgressListener;
 import org.ocitransfer.api.RunOperation;
 import org.ocitransfer.api.RunTrigger;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.state.RecordConflictException;
 import org.ocitransfer.core.state.RecordStore;
 
 /**
- * What the source trigger ({@code org.ocitransfer.core.trigger}) needs from a client built by
- * {@link TransferClientBuilder}: the pipeline's container opened with the client's storage and secrets, a run's
- * stored version, and a way to start a triggered run only if its record is still at the version the trigger saw.
- * Clients built by the builder implement it; applications use the watcher, not this.
+ * What the source trigger ({@code org.ocitransfer.core.trigger}) needs from its client beyond {@link TransferClient}:
+ * the pipeline's container opened with the client's storage and secrets, a run's stored version, and a way to start a
+ * triggered run only if its record is still at the version the trigger saw. The client
+ * {@link org.ocitransfer.core.client.TransferClientBuilder#sourceTriggerWatcher} builds for a watcher implements it;
+ * applications use the watcher, not this.
  */
-public interface SourceTriggerSupport {
+public interface SourceTriggerSupport extends TransferClient {
 
     /**
      * A run as stored.
@@ -47,10 +49,12 @@ public interface SourceTriggerSupport {
      *                     blob: the run reads the archive (and, with DeleteSourceBlobOnSuccess, deletes it) through
      *                     it, so a store that needs the claim for a delete (an Azure lease) has it. Not closed by
      *                     the run.
+     * @param stopReason   asked at each step of the run: once it returns a reason (the watcher is stopping), the run
+     *                     stops there, Failed with that reason
      * @throws RecordConflictException when another writer changed the record first (nothing was started)
      */
     RunOperation startTriggeredRun(String name, PipelineRunRequest request, String forceUpdateTag, RunTrigger trigger,
-                                   String expectedEtag, BlobStore source, ProgressListener listener);
+                                   String expectedEtag, BlobStore source, Supplier<String> stopReason);
 
     /**
      * Marks an ended run Failed with {@code message} and as interrupted, so the trigger imports its blob again.

@@ -17,6 +17,7 @@ import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.PipelineOption;
+import org.ocitransfer.api.RunPhase;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchivePlan;
@@ -121,13 +122,17 @@ public final class ExportRunner {
         if (!overwrite && store.properties(blobName).isPresent()) {
             throw new BlobAlreadyExistsException(store.location(), blobName);
         }
+        progress.phase(RunPhase.PLANNING);
         progress.totals(0, artifacts.size());
 
         try (TaskPool pool = new TaskPool(runName, concurrency)) {
             // 1. Resolve every artifact and walk its graph (in parallel); nothing is written yet.
             List<TaskPool.Task<Resolved>> resolutions = new ArrayList<>();
             for (String artifact : artifacts) {
-                resolutions.add(() -> resolve(artifact));
+                resolutions.add(() -> {
+                    progress.artifactStarted(artifact, null);
+                    return resolve(artifact);
+                });
             }
             List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, false, null).outcomes();
 
@@ -147,6 +152,7 @@ public final class ExportRunner {
                 LOG.warn("Run {}: artifact {} could not be read from {} (source): {}", runName, artifacts.get(i),
                         registry.location(), e.getMessage());
                 results.add(ArtifactResult.failed(artifacts.get(i), null, e.getMessage(), e));
+                progress.artifactFinished(results.get(i));
                 firstFailure = firstFailure < 0 ? i : firstFailure;
             }
             if (firstFailure >= 0 && !continueOnErrors) {
@@ -214,6 +220,7 @@ public final class ExportRunner {
             ArchivePlan plan = ArchivePlan.plan(new ArchiveRequest(pipelineName(), runName, registry.location(),
                     archived, blobs));
             progress.totals(plan.totalSize(), artifacts.size());
+            progress.phase(RunPhase.COPYING);
 
             // 5. Write it: in parallel regions when the store can, else as one stream; committed only when whole.
             UploadOptions options = new UploadOptions(overwrite, Map.of(CATEGORY_KEY, CATEGORY_VALUE,
@@ -232,7 +239,8 @@ public final class ExportRunner {
             }
             long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
             results.stream().filter(r -> r.status() != ArtifactResult.Status.Failed)
-                    .forEach(r -> progress.artifactDone());
+                    .forEach(progress::artifactFinished);
+            progress.phase(RunPhase.DONE);
             RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
             return new RunOutcome(status, results, List.of(), plan.catalogDigest(),
                     failed == 0 ? null : failed + " of " + artifacts.size() + " artifacts failed and were not"

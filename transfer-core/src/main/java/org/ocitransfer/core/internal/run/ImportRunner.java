@@ -17,6 +17,7 @@ import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineOption;
 import org.ocitransfer.api.PipelineRunRequest;
+import org.ocitransfer.api.RunPhase;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchiveFormatException;
@@ -106,6 +107,7 @@ public final class ImportRunner {
         if (pipeline.has(PipelineOption.DeleteSourceBlobOnSuccess)) {
             needs.add(StorageAccess.DELETE);
         }
+        progress.phase(RunPhase.PLANNING);
         store.preflight(needs);
         BlobItem item = store.properties(blobName).orElseThrow(() -> new BlobNotFoundException(store.location(),
                 blobName));
@@ -138,6 +140,7 @@ public final class ImportRunner {
             }
             counted.clear();
             progress.totals(total, reader.index().size());
+            progress.phase(RunPhase.COPYING);
 
             // An archive with a catalog moves in parallel; another tool's archive in one sequential pass.
             boolean parallel = reader.catalog().isPresent() && concurrency > 1;
@@ -146,6 +149,7 @@ public final class ImportRunner {
                 Map<Integer, List<Integer>> units = units(planned);
                 pushBlobs(pool, reader, planned, units, failures, continueOnErrors, parallel);
                 pushManifests(pool, reader, planned, units, failures, continueOnErrors, counted);
+                progress.phase(RunPhase.TAGGING);
                 // One index.json write for all the tags of an OCI layout target, not one per tag.
                 try (TagBatchSupport.TagBatch tags = TagBatchSupport.open(registry,
                         planned.stream().map(p -> p.target().repository()).toList())) {
@@ -160,10 +164,12 @@ public final class ImportRunner {
         }
         RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
         if (status == RunStatus.Succeeded && pipeline.has(PipelineOption.DeleteSourceBlobOnSuccess)) {
+            progress.phase(RunPhase.COMMITTING);
             store.delete(blobName);
             LOG.info("Run {}: deleted {} after a successful import (DeleteSourceBlobOnSuccess)", runName,
                     store.blobUri(blobName));
         }
+        progress.phase(RunPhase.DONE);
         return new RunOutcome(status, results, imported, catalogDigest, failed == 0 ? null : failed + " of "
                 + results.size() + " artifacts failed: " + ExportRunner.failures(results));
     }
@@ -181,9 +187,7 @@ public final class ImportRunner {
             tasks.add(() -> {
                 ArtifactResult result = failure != null ? ArtifactResult.failed(p.target().shortName(),
                         p.graph().root().digest(), failure.message(), failure.cause()) : tag(p);
-                if (result.status() != ArtifactResult.Status.Failed) {
-                    progress.artifactDone();
-                }
+                progress.artifactFinished(result);
                 return result;
             });
         }
@@ -215,6 +219,7 @@ public final class ImportRunner {
                     + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
             LOG.warn("Run {}: {}", runName, message);
             results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage(), e));
+            progress.artifactFinished(results.get(results.size() - 1));
             if (!continueOnErrors && stop == null) {
                 stop = new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
             }
@@ -477,6 +482,7 @@ public final class ImportRunner {
         Map<String, ContentGraph> graphs = new ConcurrentHashMap<>();
         for (IndexEntry entry : entries) {
             tasks.add(() -> {
+                progress.artifactStarted(label(entry), entry.descriptor().digest());
                 ArtifactRef target = targetOf(entry);
                 ContentGraph graph = graphs.computeIfAbsent(entry.descriptor().digest(),
                         d -> ContentGraph.walkParsed(entry.descriptor().plain(), reader::parsed));
@@ -507,6 +513,7 @@ public final class ImportRunner {
             String label = label(entry);
             Exception e = outcome.failure();
             results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage(), e));
+            progress.artifactFinished(results.get(results.size() - 1));
             if (!continueOnErrors) {
                 throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
                         .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e,

@@ -3,6 +3,7 @@ package org.ocitransfer.core.internal.run;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.ocitransfer.api.ArtifactEvent;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ProgressListener;
@@ -28,11 +29,29 @@ public final class ProgressTracker {
     private final AtomicInteger artifactsDone = new AtomicInteger();
     private final AtomicInteger artifactsTotal = new AtomicInteger();
     private final AtomicBoolean listenerFailed = new AtomicBoolean();
+    private final Supplier<? extends RuntimeException> stop;
 
     /** For one run. */
     public ProgressTracker(String runName, ProgressListener listener) {
+        this(runName, listener, () -> null);
+    }
+
+    /**
+     * For one run that its client may stop: at each step (progress, an artifact starting) {@code stop} is asked, and
+     * what it returns, when not null, is thrown there (on the run's thread or a worker's), which stops the run. Unlike
+     * a listener's exception, it is not isolated.
+     */
+    public ProgressTracker(String runName, ProgressListener listener, Supplier<? extends RuntimeException> stop) {
         this.runName = runName;
         this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.stop = stop;
+    }
+
+    private void checkStop() {
+        RuntimeException stopping = stop.get();
+        if (stopping != null) {
+            throw stopping;
+        }
     }
 
     /** Sets the totals once known. */
@@ -56,6 +75,7 @@ public final class ProgressTracker {
 
     /** The run began to work on an artifact. */
     public void artifactStarted(String artifact, String digest) {
+        checkStop();
         tell(() -> listener.onArtifact(runName, new ArtifactEvent(artifact, digest, ArtifactEvent.Kind.STARTED,
                 null)));
     }
@@ -89,6 +109,7 @@ public final class ProgressTracker {
     }
 
     private void emit() {
+        checkStop();
         tell(() -> listener.onProgress(runName, snapshot()));
     }
 

@@ -3,12 +3,14 @@ package org.ocitransfer.core.internal.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.MDC;
 
 /**
  * A run's worker threads: at most {@code threads} tasks at once (with one thread, tasks run in order on the caller's
@@ -56,8 +58,14 @@ final class TaskPool implements AutoCloseable {
             this.executor = null;
         } else {
             AtomicInteger count = new AtomicInteger();
+            // Workers log with the creating (run's) thread's MDC, such as the run's name (key pipelineRun).
+            Map<String, String> mdc = MDC.getCopyOfContextMap();
             this.executor = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "transfer-" + runName + "-" + count.incrementAndGet());
+                Runnable withMdc = mdc == null ? r : () -> {
+                    MDC.setContextMap(mdc);
+                    r.run();
+                };
+                Thread t = new Thread(withMdc, "transfer-" + runName + "-" + count.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });

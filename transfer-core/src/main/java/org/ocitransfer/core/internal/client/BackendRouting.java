@@ -1,0 +1,85 @@
+package org.ocitransfer.core.internal.client;
+
+import java.util.List;
+import java.util.Map;
+import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.BlobStoreFactory;
+import org.ocitransfer.core.registry.Registry;
+import org.ocitransfer.core.registry.RegistryFactory;
+import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.secret.SecretStore;
+
+/**
+ * Routes a pipeline's registry URI and storage container to the client that opens them (the registries given by
+ * URI, then the registry factories; the blob store factories, with the client's secrets), and checks that they can be
+ * opened at all.
+ */
+final class BackendRouting {
+
+    private final List<RegistryFactory> registryFactories;
+    private final Map<String, Registry> registries;
+    private final List<BlobStoreFactory> blobStoreFactories;
+    private final SecretStore secrets;
+
+    BackendRouting(List<RegistryFactory> registryFactories, Map<String, Registry> registries,
+                   List<BlobStoreFactory> blobStoreFactories, SecretStore secrets) {
+        this.registryFactories = List.copyOf(registryFactories);
+        this.registries = registries;
+        this.blobStoreFactories = List.copyOf(blobStoreFactories);
+        this.secrets = secrets;
+    }
+
+    /**
+     * Checks that some client opens the registry and the container (and that the container's form is valid).
+     *
+     * @throws IllegalArgumentException naming the forms that are opened, when one is not
+     */
+    void checkReachable(String registryUri, StorageContainer container) {
+        if (!registries.containsKey(registryUri) && registryFactories.stream().noneMatch(f -> f.supports(registryUri))) {
+            throw new IllegalArgumentException("No registry client opens '" + registryUri + "': use https://host[:port],"
+                    + " http://host:port (plain HTTP) or oci-layout:/path");
+        }
+        blobFactory(container).validate(container);
+    }
+
+    /** Opens a container with its factory and the client's secrets; the caller closes it. */
+    BlobStore openContainer(StorageContainer container) {
+        return blobFactory(container).open(container, secrets);
+    }
+
+    /**
+     * Opens a registry; the caller closes it. A registry given by URI is wrapped, so closing the wrapper leaves the
+     * given instance open for the next run.
+     */
+    Registry openRegistry(String uri) {
+        Registry fixed = registries.get(uri);
+        if (fixed != null) {
+            return new Registry() {
+                @Override
+                public Repository repository(String name) {
+                    return fixed.repository(name);
+                }
+
+                @Override
+                public String location() {
+                    return fixed.location();
+                }
+            };
+        }
+        for (RegistryFactory factory : registryFactories) {
+            if (factory.supports(uri)) {
+                return factory.open(uri);
+            }
+        }
+        throw new IllegalArgumentException("No registry client opens '" + uri + "'");
+    }
+
+    private BlobStoreFactory blobFactory(StorageContainer container) {
+        return blobStoreFactories.stream().filter(f -> f.supports(container)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No storage client opens container '"
+                        + container.uri() + "': use file:///path/dir, https://<account>.blob.core.windows.net/"
+                        + "<container> (with the Azure module) or Azurite's http://127.0.0.1:PORT/devstoreaccount1/"
+                        + "<container>"));
+    }
+}
