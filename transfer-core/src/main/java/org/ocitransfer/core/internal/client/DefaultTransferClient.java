@@ -719,4 +719,12 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
             }
         }
     }
+
+    /** A direct copy between two registries: see {@link org.ocitransfer.core.internal.run.DirectCopy}. */
+    @Override
+    public org.ocitransfer.api.CopyResult copy(org.ocitransfer.api.CopyRequest request,
+                                               org.ocitransfer.api.ProgressListener listener) {
+        return new org.ocitransfer.core.internal.run.DirectCopy(this::openRegistry, concurrency, request, listener)
+                .run();
+    }
 }
