@@ -74,6 +74,11 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
         return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, digest, targetRepository);
     }
 
+    /** The artifacts, parsed (export); {@link #artifacts()} is their wire form, as the request was written. */
+    public List<ArtifactRef> artifactRefs() {
+        return artifacts.stream().map(ArtifactRef::parse).toList();
+    }
+
     /** The pipeline this request runs. */
     public ResourceNames.PipelineId pipeline() {
         return ResourceNames.parsePipelineId(pipelineResourceId);

@@ -61,6 +61,22 @@ public interface TransferClient extends AutoCloseable {
     /** Deletes a run's record (not what it moved). @throws ResourceNotFoundException when there is none */
     void deletePipelineRun(String name);
 
+    /**
+     * Copies artifacts straight from one registry into another (the connected case: no archive, no pipeline, no
+     * run record). The whole content of each artifact is in the target before its tag moves; without
+     * ContinueOnErrors, any failure leaves every tag as it was. A failed copy is returned, not thrown.
+     *
+     * @param request  what to copy, from where, to where
+     * @param listener receives progress (its run name is {@code copy})
+     * @throws IllegalArgumentException when a registry URI opens no registry
+     */
+    CopyResult copy(CopyRequest request, ProgressListener listener);
+
+    /** {@link #copy(CopyRequest, ProgressListener)} without progress. */
+    default CopyResult copy(CopyRequest request) {
+        return copy(request, ProgressListener.NONE);
+    }
+
     /** Stops the client's threads; runs still going are marked Failed. */
     @Override
     void close();

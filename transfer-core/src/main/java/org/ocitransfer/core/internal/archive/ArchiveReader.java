@@ -1,7 +1,6 @@
 package org.ocitransfer.core.internal.archive;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FilterInputStream;
@@ -24,6 +23,7 @@ import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.Manifests;
+import org.ocitransfer.core.registry.layout.LayoutIndex;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.content.VerifyingInputStream;
 
@@ -157,59 +157,26 @@ public final class ArchiveReader implements AutoCloseable {
         } catch (IOException e) {
             throw refuse(where, "entry 'index.json' is not valid JSON (" + e.getMessage() + ")");
         }
-        if (!root.isObject()) {
-            throw refuse(where, "entry 'index.json' is not a JSON object");
+        List<LayoutIndex.Entry> parsed;
+        try {
+            parsed = LayoutIndex.parse(root, limits.maxTags(), "the reader's limit of " + limits.maxTags()
+                    + " tags per archive (ReaderLimits.maxTags): split the export");
+        } catch (LayoutIndex.InvalidIndexException e) {
+            throw refuse(where, e.entry() < 0 ? "entry 'index.json' " + e.problem() : e.getMessage());
         }
-        JsonNode schema = root.get("schemaVersion");
-        if (schema == null || !schema.isInt() || schema.intValue() != 2) {
-            throw refuse(where, "entry 'index.json' must have schemaVersion 2");
-        }
-        JsonNode mediaType = root.get("mediaType");
-        if (mediaType != null && !MediaTypes.OCI_INDEX.equals(mediaType.textValue())) {
-            throw refuse(where, "entry 'index.json' has mediaType " + mediaType + ", not " + MediaTypes.OCI_INDEX);
-        }
-        JsonNode manifests = root.get("manifests");
-        if (manifests == null || !manifests.isArray()) {
-            throw refuse(where, "entry 'index.json' has no 'manifests' array");
-        }
-        if (manifests.size() > limits.maxTags()) {
-            throw refuse(where, "entry 'index.json' names " + manifests.size() + " artifacts, more than the reader's"
-                    + " limit of " + limits.maxTags() + " tags per archive (ReaderLimits.maxTags): split the export");
-        }
-        List<IndexEntry> entries = new ArrayList<>();
+        List<IndexEntry> entries = new ArrayList<>(parsed.size());
         int i = 0;
-        for (JsonNode item : manifests) {
+        for (LayoutIndex.Entry item : parsed) {
             String what = "index.json manifests[" + i++ + "]";
-            Descriptor d = descriptor(where, item, what);
-            Map<String, String> annotations = d.annotations() == null ? Map.of() : d.annotations();
-            IndexEntry entry = new IndexEntry(d, annotations.get(IndexEntry.REF_NAME),
-                    annotations.get(IndexEntry.IMAGE_NAME));
-            if (!d.isManifest()) {
+            IndexEntry entry = new IndexEntry(item.descriptor(), item.refName(), item.imageName());
+            if (!item.descriptor().isManifest()) {
                 throw refuse(where, what + " (" + label(entry) + ") is typed "
-                        + TarScanner.printable(d.mediaType()) + ", not an image manifest or index ("
+                        + TarScanner.printable(item.descriptor().mediaType()) + ", not an image manifest or index ("
                         + String.join(", ", MediaTypes.MANIFESTS) + "): only those can be imported and tagged");
             }
             entries.add(entry);
         }
         return entries;
-    }
-
-    private static Descriptor descriptor(String where, JsonNode node, String what) {
-        if (!node.isObject() || !node.path("mediaType").isTextual() || !node.path("digest").isTextual()
-                || !node.path("size").isIntegralNumber() || !node.path("size").canConvertToLong()) {
-            throw refuse(where, what + " is not a descriptor (it needs mediaType, digest and an integer size)");
-        }
-        try {
-            return ArchiveJson.MAPPER.treeToValue(node, Descriptor.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            Throwable reason = e;
-            while (reason.getCause() != null && !(reason instanceof IllegalArgumentException)) {
-                reason = reason.getCause();
-            }
-            String message = reason instanceof JsonProcessingException jpe ? jpe.getOriginalMessage()
-                    : reason.getMessage();
-            throw refuse(where, what + " is not a valid descriptor: " + message);
-        }
     }
 
     private static Catalog checkCatalog(String where, InputStream json, byte[] indexJson, List<IndexEntry> index,

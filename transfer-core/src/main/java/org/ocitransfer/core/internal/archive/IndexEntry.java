@@ -1,6 +1,7 @@
 package org.ocitransfer.core.internal.archive;
 
 import java.util.Objects;
+import org.ocitransfer.core.registry.layout.LayoutIndex;
 import org.ocitransfer.core.content.Descriptor;
 
 /**
@@ -15,9 +16,9 @@ import org.ocitransfer.core.content.Descriptor;
 public record IndexEntry(Descriptor descriptor, String refName, String imageName) {
 
     /** The annotation holding the reference name. */
-    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    public static final String REF_NAME = LayoutIndex.REF_NAME;
     /** The annotation holding the full image name (containerd's). */
-    public static final String IMAGE_NAME = "io.containerd.image.name";
+    public static final String IMAGE_NAME = LayoutIndex.IMAGE_NAME;
 
     /** The descriptor is required. */
     public IndexEntry {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.ocitransfer.api.CopyRequest;
+import org.ocitransfer.api.CopyResult;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineRun;
@@ -16,6 +18,7 @@ import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
+import org.ocitransfer.core.internal.run.DirectCopy;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.secret.SecretStore;
@@ -38,12 +41,14 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
     private final PipelineRecords pipelines;
     private final BackendRouting backends;
     private final RunExecutor runs;
+    private final int concurrency;
 
     /** Marks runs left unfinished by a process that is gone Failed now. */
     public DefaultTransferClient(RecordStore records, List<RegistryFactory> registryFactories,
                                  Map<String, Registry> registries, List<BlobStoreFactory> blobStoreFactories,
                                  SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency,
                                  Duration quietHeartbeat) {
+        this.concurrency = concurrency;
         this.backends = new BackendRouting(registryFactories, registries, blobStoreFactories, secrets);
         this.pipelines = new PipelineRecords(records, backends);
         RunRecords runRecords = new RunRecords(records);
@@ -139,5 +144,11 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
     @Override
     public void close() {
         runs.close();
+    }
+
+    /** A direct copy between two registries, opened as pipelines open theirs: see {@link DirectCopy}. */
+    @Override
+    public CopyResult copy(CopyRequest request, ProgressListener listener) {
+        return new DirectCopy(backends::openRegistry, concurrency, request, listener).run();
     }
 }

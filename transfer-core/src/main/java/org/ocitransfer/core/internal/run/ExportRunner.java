@@ -117,7 +117,7 @@ public final class ExportRunner {
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
     public RunOutcome run() {
         boolean overwrite = pipeline.has(PipelineOption.OverwriteBlobs);
-        boolean continueOnErrors = pipeline.has(PipelineOption.ContinueOnErrors);
+        FailurePolicy failurePolicy = FailurePolicy.of(pipeline.options());
         store.preflight(Set.of(StorageAccess.READ, StorageAccess.ADD, StorageAccess.WRITE, StorageAccess.LIST));
         if (!overwrite && store.properties(blobName).isPresent()) {
             throw new BlobAlreadyExistsException(store.location(), blobName);
@@ -134,7 +134,7 @@ public final class ExportRunner {
                     return resolve(artifact);
                 });
             }
-            List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, false, null).outcomes();
+            List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, FailurePolicy.CONTINUE).outcomes();
 
             // 2. Every artifact's outcome so far; without ContinueOnErrors one that cannot be read stops the run.
             List<ArtifactResult> results = new ArrayList<>(artifacts.size());
@@ -155,7 +155,7 @@ public final class ExportRunner {
                 progress.artifactFinished(results.get(i));
                 firstFailure = firstFailure < 0 ? i : firstFailure;
             }
-            if (firstFailure >= 0 && !continueOnErrors) {
+            if (firstFailure >= 0 && failurePolicy.stops()) {
                 String artifact = artifacts.get(firstFailure);
                 throw new RunFailedException("Artifact " + artifact + " could not be read from " + registry.location()
                         + " (source): " + results.get(firstFailure).message() + ". Nothing was written to "
@@ -166,7 +166,7 @@ public final class ExportRunner {
             }
             if (results.stream().noneMatch(r -> r.status() == ArtifactResult.Status.Succeeded)) {
                 throw new RunFailedException("No artifact could be read from " + registry.location()
-                        + "; nothing was written. " + failures(results), null, results);
+                        + "; nothing was written. " + GraphCopy.failures(results), null, results);
             }
 
             // 3. Merge in request order, so the archive's bytes do not depend on which thread finished first. A
@@ -244,7 +244,7 @@ public final class ExportRunner {
             RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
             return new RunOutcome(status, results, List.of(), plan.catalogDigest(),
                     failed == 0 ? null : failed + " of " + artifacts.size() + " artifacts failed and were not"
-                            + " exported: " + failures(results));
+                            + " exported: " + GraphCopy.failures(results));
         }
     }
 
@@ -313,9 +313,9 @@ public final class ExportRunner {
                 : "writing " + what + " into " + store.blobUri(blobName) + " (target)";
         String artifact = digest == null ? null : artifactOf.get(digest);
         List<ArtifactResult> failed = artifact == null ? List.of()
-                : List.of(ArtifactResult.failed(artifact, null, "stopped while " + where + ": " + rootMessage(cause),
+                : List.of(ArtifactResult.failed(artifact, null, "stopped while " + where + ": " + GraphCopy.rootMessage(cause),
                         cause));
-        return new RunFailedException("Export stopped while " + where + ": " + rootMessage(cause)
+        return new RunFailedException("Export stopped while " + where + ": " + GraphCopy.rootMessage(cause)
                 + ". The upload was aborted and nothing was committed to " + store.blobUri(blobName)
                 + "; run it again.", cause, failed);
     }
@@ -351,7 +351,7 @@ public final class ExportRunner {
                 });
             }
             // The first failure closes the upload, so regions still being copied fail fast and nothing is committed.
-            Exception failure = pool.runAll(tasks, true, upload::close).firstFailure();
+            Exception failure = pool.runAll(tasks, FailurePolicy.STOP, upload::close).firstFailure();
             if (failure != null) {
                 throw regionFailure(failure, artifactOf);
             }
@@ -488,28 +488,6 @@ public final class ExportRunner {
             }
         }
         return out;
-    }
-
-    static String failures(List<ArtifactResult> results) {
-        StringBuilder sb = new StringBuilder();
-        for (ArtifactResult r : results) {
-            if (r.status() == ArtifactResult.Status.Failed) {
-                sb.append(sb.length() == 0 ? "" : "; ").append(r.artifact()).append(": ").append(r.message());
-            }
-        }
-        return sb.toString();
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable verification = VerifyingInputStream.verificationFailure(e);
-        if (verification != null) {
-            return verification.getMessage();
-        }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** What to do after an artifact could not be read: wait for the registry, sign in, or fix the reference. */

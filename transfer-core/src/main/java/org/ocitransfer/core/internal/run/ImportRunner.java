@@ -1,16 +1,12 @@
 package org.ocitransfer.core.internal.run;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
@@ -32,19 +28,16 @@ import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
-import org.ocitransfer.core.registry.MountSupport;
-import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
-import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
-import org.ocitransfer.core.registry.TagBatchSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes an import run: opens the archive (every entry checked before anything is pushed), then pushes every
- * artifact's blobs (skipping what the target has, mounting from another repository of this run when it can), then
- * each artifact's manifests children before parents, and only when all content is in, the tags. Without
+ * Executes an import run: opens the archive (every entry checked before anything is pushed) and plans one copy unit
+ * per index entry, then hands them to the {@link GraphCopy} engine with the archive as its source: every artifact's
+ * blobs (skipping what the target has, mounting from another repository of this run when it can), then each
+ * artifact's manifests children before parents, and only when all content is in, the tags. Without
  * OverwriteTags an existing tag pointing elsewhere is left alone and reported. Without ContinueOnErrors any failure
  * stops the run before a single tag moves. With DeleteSourceBlobOnSuccess the archive is deleted only after a wholly
  * successful import.
@@ -96,10 +89,6 @@ public final class ImportRunner {
         this.concurrency = concurrency;
     }
 
-    /** Why an artifact could not be imported: what was being done, and on which side it failed. */
-    private record Failure(String message, Exception cause) {
-    }
-
     /** Runs the import. Failures that stop the run are thrown as {@link TransferException}s. */
     public RunOutcome run() {
         String blobName = request.source().name();
@@ -111,7 +100,7 @@ public final class ImportRunner {
         store.preflight(needs);
         BlobItem item = store.properties(blobName).orElseThrow(() -> new BlobNotFoundException(store.location(),
                 blobName));
-        boolean continueOnErrors = pipeline.has(PipelineOption.ContinueOnErrors);
+        FailurePolicy failurePolicy = FailurePolicy.of(pipeline.options());
         List<ArtifactResult> results = new ArrayList<>();
         List<String> imported = new ArrayList<>();
         String catalogDigest;
@@ -124,43 +113,34 @@ public final class ImportRunner {
                         + " was altered. Nothing was imported.");
             }
             // Planning reads nothing: the reader parsed every manifest once when it opened the archive.
-            List<Planned> planned;
+            List<GraphCopy.Unit> planned;
             try (TaskPool planners = new TaskPool(runName, concurrency)) {
-                planned = plan(planners, reader, results, continueOnErrors);
+                planned = plan(planners, reader, results, failurePolicy);
             }
-            long total = 0;
-            Set<String> counted = ConcurrentHashMap.newKeySet();
-            for (Planned p : planned) {
-                for (ContentGraph.ManifestNode m : p.graph().manifests()) {
-                    total += counted.add(m.descriptor().digest()) ? m.descriptor().size() : 0;
-                }
-                for (Descriptor b : p.graph().blobs()) {
-                    total += counted.add(b.digest()) ? b.size() : 0;
-                }
-            }
-            counted.clear();
-            progress.totals(total, reader.index().size());
-            progress.phase(RunPhase.COPYING);
+            progress.totals(GraphCopy.totalBytes(planned), reader.index().size());
 
             // An archive with a catalog moves in parallel; another tool's archive in one sequential pass.
             boolean parallel = reader.catalog().isPresent() && concurrency > 1;
-            Map<Integer, Failure> failures = new ConcurrentHashMap<>();
             try (TaskPool pool = new TaskPool(runName, parallel ? concurrency : 1)) {
-                Map<Integer, List<Integer>> units = units(planned);
-                pushBlobs(pool, reader, planned, units, failures, continueOnErrors, parallel);
-                pushManifests(pool, reader, planned, units, failures, continueOnErrors, counted);
-                progress.phase(RunPhase.TAGGING);
-                // One index.json write for all the tags of an OCI layout target, not one per tag.
-                try (TagBatchSupport.TagBatch tags = TagBatchSupport.open(registry,
-                        planned.stream().map(p -> p.target().repository()).toList())) {
-                    tagAll(pool, planned, failures, continueOnErrors, results, imported);
+                List<ArtifactResult> copied = new GraphCopy(runName, new ArchiveContent(reader), registry, pool,
+                        progress, new GraphCopy.Policy(failurePolicy, pipeline.has(PipelineOption.OverwriteTags),
+                        parallel, "import", "imported")).run(planned);
+                for (int i = 0; i < planned.size(); i++) {
+                    ArtifactResult result = copied.get(i);
+                    results.add(result);
+                    ArtifactRef target = planned.get(i).target();
+                    if (result.status() == ArtifactResult.Status.Succeeded) {
+                        imported.add(target.shortName());
+                    } else if (result.status() == ArtifactResult.Status.TagKept) {
+                        imported.add(target.repository() + "@" + result.digest());
+                    }
                 }
             }
         }
         long failed = results.stream().filter(r -> r.status() == ArtifactResult.Status.Failed).count();
         if (failed > 0 && imported.isEmpty()) {
             throw new RunFailedException("No artifact could be imported from " + store.blobUri(blobName) + ": "
-                    + ExportRunner.failures(results), null, results);
+                    + GraphCopy.failures(results), null, results);
         }
         RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
         if (status == RunStatus.Succeeded && pipeline.has(PipelineOption.DeleteSourceBlobOnSuccess)) {
@@ -171,303 +151,53 @@ public final class ImportRunner {
         }
         progress.phase(RunPhase.DONE);
         return new RunOutcome(status, results, imported, catalogDigest, failed == 0 ? null : failed + " of "
-                + results.size() + " artifacts failed: " + ExportRunner.failures(results));
+                + results.size() + " artifacts failed: " + GraphCopy.failures(results));
     }
 
-    /**
-     * Phase 3: the tags, last, and only for artifacts whose whole content arrived; up to the pool's width at once.
-     * Results are listed in the archive's order.
-     */
-    private void tagAll(TaskPool pool, List<Planned> planned, Map<Integer, Failure> failures,
-                        boolean continueOnErrors, List<ArtifactResult> results, List<String> imported) {
-        List<TaskPool.Task<ArtifactResult>> tasks = new ArrayList<>();
-        for (int i = 0; i < planned.size(); i++) {
-            Planned p = planned.get(i);
-            Failure failure = failures.get(i);
-            tasks.add(() -> {
-                ArtifactResult result = failure != null ? ArtifactResult.failed(p.target().shortName(),
-                        p.graph().root().digest(), failure.message(), failure.cause()) : tag(p);
-                progress.artifactFinished(result);
-                return result;
-            });
-        }
-        List<TaskPool.Outcome<ArtifactResult>> outcomes = pool.runAll(tasks, !continueOnErrors, null).outcomes();
-        RunFailedException stop = null;
-        int skippedFrom = results.size();
-        for (int i = 0; i < planned.size(); i++) {
-            Planned p = planned.get(i);
-            TaskPool.Outcome<ArtifactResult> outcome = outcomes.get(i);
-            if (outcome.skipped()) {
-                // A failure stopped the phase before this tag: listed as Skipped once that failure is known.
-                results.add(ArtifactResult.skipped(p.target().shortName(), p.graph().root().digest(), null));
-                continue;
-            }
-            if (outcome.failure() == null) {
-                ArtifactResult result = outcome.value();
-                results.add(result);
-                if (result.status() != ArtifactResult.Status.Failed) {
-                    imported.add(result.status() == ArtifactResult.Status.Succeeded ? p.target().shortName()
-                            : p.target().repository() + "@" + p.graph().root().digest());
-                }
-                continue;
-            }
-            if (!(outcome.failure() instanceof TransferException e)) {
-                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
-                        + outcome.failure(), outcome.failure());
-            }
-            String message = "Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
-                    + ") could not be tagged in " + registry.location() + " (target): " + e.getMessage();
-            LOG.warn("Run {}: {}", runName, message);
-            results.add(ArtifactResult.failed(p.target().shortName(), p.graph().root().digest(), e.getMessage(), e));
-            progress.artifactFinished(results.get(results.size() - 1));
-            if (!continueOnErrors && stop == null) {
-                stop = new RunFailedException(message + ". Set ContinueOnErrors to import the others.", e);
-            }
-        }
-        if (stop != null) {
-            String reason = "not tagged: the run stopped when another tag could not be moved (see the failed"
-                    + " artifact); its content is in the target, untagged";
-            for (int i = skippedFrom; i < results.size(); i++) {
-                ArtifactResult r = results.get(i);
-                if (r.status() == ArtifactResult.Status.Skipped) {
-                    results.set(i, ArtifactResult.skipped(r.artifact(), r.digest(), reason));
-                }
-            }
-            throw new RunFailedException(stop.getMessage(), stop.getCause(), results);
-        }
-    }
+    /** The archive as the copy's source: every read a ranged read of the archive blob. */
+    private final class ArchiveContent implements GraphCopy.Source {
+        private final ArchiveReader reader;
 
-    /**
-     * The artifacts that place the same root in the same repository (several tags of one image), by their first
-     * artifact's position: their content is pushed once, for the first; a failure fails them all.
-     */
-    private static Map<Integer, List<Integer>> units(List<Planned> planned) {
-        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
-        for (int i = 0; i < planned.size(); i++) {
-            Planned p = planned.get(i);
-            byKey.computeIfAbsent(p.target().repository() + "@" + p.graph().root().digest(), k -> new ArrayList<>())
-                    .add(i);
-        }
-        Map<Integer, List<Integer>> units = new LinkedHashMap<>();
-        byKey.values().forEach(members -> units.put(members.get(0), members));
-        return units;
-    }
-
-    /** One blob to push, and for each target repository the units (by first artifact) that need it there. */
-    private record BlobJob(Descriptor blob, Map<String, List<Integer>> users) {
-    }
-
-    /**
-     * Phase 1: every blob, once per target repository (pushed into the first, mounted into the others where the
-     * registry can), up to the pool's width at once, largest first when parallel.
-     */
-    private void pushBlobs(TaskPool pool, ArchiveReader reader, List<Planned> planned,
-                           Map<Integer, List<Integer>> units, Map<Integer, Failure> failures, boolean continueOnErrors,
-                           boolean parallel) {
-        Map<String, BlobJob> jobs = new LinkedHashMap<>();
-        for (int i : units.keySet()) {
-            Planned p = planned.get(i);
-            for (Descriptor blob : p.graph().blobs()) {
-                jobs.computeIfAbsent(blob.digest(), d -> new BlobJob(blob, new LinkedHashMap<>()))
-                        .users().computeIfAbsent(p.target().repository(), r -> new ArrayList<>()).add(i);
-            }
-        }
-        List<BlobJob> order = new ArrayList<>(jobs.values());
-        if (parallel) {
-            order.sort(Comparator.comparingLong((BlobJob j) -> j.blob().size()).reversed());
-        }
-        List<TaskPool.Task<Void>> tasks = new ArrayList<>();
-        for (BlobJob job : order) {
-            tasks.add(() -> {
-                pushBlob(reader, job, units, failures, continueOnErrors);
-                return null;
-            });
-        }
-        finishPhase(pool.runAll(tasks, !continueOnErrors, null), planned, failures, continueOnErrors);
-    }
-
-    private void pushBlob(ArchiveReader reader, BlobJob job, Map<Integer, List<Integer>> units,
-                          Map<Integer, Failure> failures, boolean continueOnErrors) {
-        Descriptor blob = job.blob();
-        ProgressingSource source = new ProgressingSource(bodyOf(reader, blob), blob.size());
-        String landed = null;
-        for (Map.Entry<String, List<Integer>> use : job.users().entrySet()) {
-            if (use.getValue().stream().allMatch(failures::containsKey)) {
-                continue;
-            }
-            String repository = use.getKey();
-            try {
-                Repository target = registry.repository(repository);
-                if (!target.exists(blob)) {
-                    boolean mounted = landed != null && target instanceof MountSupport m && m.mount(blob, landed);
-                    if (!mounted) {
-                        target.push(blob, source);
-                    }
-                }
-                if (landed == null) {
-                    landed = repository;
-                }
-            } catch (TransferException | IllegalArgumentException e) {
-                Failure failure = new Failure(describeFailure("blob " + blob.digest(), repository, e), e);
-                use.getValue().forEach(unit -> units.get(unit).forEach(i -> failures.putIfAbsent(i, failure)));
-                LOG.warn("Run {}: {}", runName, failure.message());
-                if (!continueOnErrors) {
-                    throw e;
-                }
-            }
-        }
-        source.finish();
-    }
-
-    /**
-     * A blob's push body. From an archive with a catalog, a plain ranged read of its region: the push verifies size
-     * and digest as it streams (the {@link Repository#push} contract), so the bytes are hashed once. Otherwise the
-     * reader's verifying stream.
-     */
-    private ContentSource bodyOf(ArchiveReader reader, Descriptor blob) {
-        if (reader.catalog().isEmpty()) {
-            return reader.contentSource(blob);
-        }
-        long offset = reader.dataOffset(blob);
-        ArchiveSource archive = reader.source();
-        return ContentSource.reopenable(() -> archive.open(offset, blob.size()));
-    }
-
-    /**
-     * Phase 2: each unit's manifests, children before parents, up to the pool's width of units at once. The bytes
-     * are read again from the archive (verified) as each is pushed: the plan holds none.
-     */
-    private void pushManifests(TaskPool pool, ArchiveReader reader, List<Planned> planned,
-                               Map<Integer, List<Integer>> units, Map<Integer, Failure> failures,
-                               boolean continueOnErrors, Set<String> counted) {
-        List<TaskPool.Task<Void>> tasks = new ArrayList<>();
-        for (int i : units.keySet()) {
-            if (failures.containsKey(i)) {
-                continue;
-            }
-            int index = i;
-            Planned p = planned.get(i);
-            tasks.add(() -> {
-                Repository target = registry.repository(p.target().repository());
-                for (ContentGraph.ManifestNode node : p.graph().manifests()) {
-                    try {
-                        if (!target.exists(node.descriptor())) {
-                            target.push(node.descriptor(), ContentSource.of(reader.readManifest(node.descriptor())));
-                        }
-                        if (node.parsed().subject() != null && target instanceof ReferrersSupport referrers) {
-                            referrers.addReferrer(node.parsed().subject(), withArtifactType(node));
-                        }
-                    } catch (TransferException | IllegalArgumentException e) {
-                        Failure failure = new Failure(describeFailure("manifest " + node.descriptor().digest(),
-                                p.target().repository(), e), e);
-                        units.get(index).forEach(member -> failures.putIfAbsent(member, failure));
-                        LOG.warn("Run {}: {}", runName, failure.message());
-                        if (!continueOnErrors) {
-                            throw e;
-                        }
-                        return null;
-                    }
-                    if (counted.add(node.descriptor().digest())) {
-                        progress.bytes(node.descriptor().size());
-                    }
-                }
-                return null;
-            });
-        }
-        finishPhase(pool.runAll(tasks, !continueOnErrors, null), planned, failures, continueOnErrors);
-    }
-
-    /**
-     * After a phase: an unexpected exception goes up as it is; without ContinueOnErrors any failure stops the run
-     * here, before a tag moves.
-     */
-    private void finishPhase(TaskPool.Batch<Void> batch, List<Planned> planned, Map<Integer, Failure> failures,
-                             boolean continueOnErrors) {
-        Exception first = batch.firstFailure();
-        if (first != null && !(first instanceof TransferException) && !(first instanceof IllegalArgumentException)) {
-            throw first instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
-                    + first.getClass().getSimpleName() + ": " + first.getMessage(), first);
-        }
-        if (!continueOnErrors && !failures.isEmpty()) {
-            Map.Entry<Integer, Failure> earliest = new TreeMap<>(failures).firstEntry();
-            Planned p = planned.get(earliest.getKey());
-            List<ArtifactResult> results = new ArrayList<>(planned.size());
-            for (int i = 0; i < planned.size(); i++) {
-                Planned each = planned.get(i);
-                Failure failure = failures.get(i);
-                results.add(failure != null
-                        ? ArtifactResult.failed(each.target().shortName(), each.graph().root().digest(),
-                                failure.message(), failure.cause())
-                        : ArtifactResult.skipped(each.target().shortName(), each.graph().root().digest(),
-                                "not imported: the run stopped at the failure of " + p.target().shortName()
-                                        + " before any tag moved"));
-            }
-            throw new RunFailedException("Artifact " + p.target().shortName() + " (" + p.graph().root().digest()
-                    + ") could not be imported: " + earliest.getValue().message() + ". No tag was touched. Set"
-                    + " ContinueOnErrors to import the others.", earliest.getValue().cause(), results);
-        }
-    }
-
-    /** Names the operation and the side that failed: the archive (source) or the registry (target). */
-    private String describeFailure(String what, String repository, Exception e) {
-        boolean source = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ArchiveFormatException || t instanceof BlobStoreException
-                    || t instanceof ContentVerificationException) {
-                source = true;
-                break;
-            }
-        }
-        return source ? "reading " + what + " from archive " + store.blobUri(request.source().name())
-                + " (source) failed: " + e.getMessage()
-                : "writing " + what + " to " + registry.location() + "/" + repository + " (target) failed: "
-                + e.getMessage();
-    }
-
-    /**
-     * A blob's push body that reports progress as it is read: bytes re-read by a retried push are not counted again,
-     * and {@link #finish()} counts what did not need to move (already there, or mounted).
-     */
-    private final class ProgressingSource implements ContentSource {
-        private final ContentSource source;
-        private final long size;
-        private volatile long reported;
-
-        ProgressingSource(ContentSource source, long size) {
-            this.source = source;
-            this.size = size;
+        ArchiveContent(ArchiveReader reader) {
+            this.reader = reader;
         }
 
         @Override
-        public InputStream open() throws IOException {
-            long[] position = {0}; // of this opening: a retried push reads from 0 again
-            return new MeteredInputStream(source.open(), n -> {
-                position[0] += n;
-                if (position[0] > reported + (1 << 20) || position[0] == size) {
-                    report(position[0]);
-                }
-            });
+        public String where(GraphCopy.Unit unit) {
+            return "archive " + store.blobUri(request.source().name());
         }
 
-        private synchronized void report(long position) {
-            long upTo = Math.min(position, size);
-            if (upTo > reported) {
-                progress.bytes(upTo - reported);
-                reported = upTo;
+        /**
+         * From an archive with a catalog, a plain ranged read of the blob's region: the push verifies size and
+         * digest as it streams (the {@link Repository#push} contract), so the bytes are hashed once. Otherwise the
+         * reader's verifying stream.
+         */
+        @Override
+        public ContentSource blob(GraphCopy.Unit unit, Descriptor blob) {
+            if (reader.catalog().isEmpty()) {
+                return reader.contentSource(blob);
             }
+            long offset = reader.dataOffset(blob);
+            ArchiveSource archive = reader.source();
+            return ContentSource.reopenable(() -> archive.open(offset, blob.size()));
         }
 
-        void finish() {
-            report(size);
+        /** Read again from the archive (verified) as each is pushed: the plan holds none. */
+        @Override
+        public byte[] manifest(GraphCopy.Unit unit, ContentGraph.ManifestNode node) {
+            return reader.readManifest(node.descriptor());
         }
 
         @Override
-        public boolean replayable() {
-            return source.replayable();
+        public boolean failedReading(Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ArchiveFormatException || t instanceof BlobStoreException
+                        || t instanceof ContentVerificationException) {
+                    return true;
+                }
+            }
+            return false;
         }
-    }
-
-    private record Planned(ArtifactRef target, ContentGraph graph) {
     }
 
     /**
@@ -475,14 +205,13 @@ public final class ImportRunner {
      * graph per distinct root, shared by every artifact naming it, holding no manifest bytes. Refuses the archive
      * when it names one tag for two digests. Results in index order.
      */
-    private List<Planned> plan(TaskPool pool, ArchiveReader reader, List<ArtifactResult> results,
-                               boolean continueOnErrors) {
+    private List<GraphCopy.Unit> plan(TaskPool pool, ArchiveReader reader, List<ArtifactResult> results,
+                                      FailurePolicy failurePolicy) {
         List<IndexEntry> entries = reader.index();
-        List<TaskPool.Task<Planned>> tasks = new ArrayList<>();
+        List<TaskPool.Task<GraphCopy.Unit>> tasks = new ArrayList<>();
         Map<String, ContentGraph> graphs = new ConcurrentHashMap<>();
         for (IndexEntry entry : entries) {
             tasks.add(() -> {
-                progress.artifactStarted(label(entry), entry.descriptor().digest());
                 ArtifactRef target = targetOf(entry);
                 ContentGraph graph = graphs.computeIfAbsent(entry.descriptor().digest(),
                         d -> ContentGraph.walkParsed(entry.descriptor().plain(), reader::parsed));
@@ -492,14 +221,14 @@ public final class ImportRunner {
                                 + label(entry));
                     }
                 }
-                return new Planned(target, graph);
+                return new GraphCopy.Unit(target.shortName(), target, graph);
             });
         }
-        List<TaskPool.Outcome<Planned>> outcomes = pool.runAll(tasks, false, null).outcomes();
+        List<TaskPool.Outcome<GraphCopy.Unit>> outcomes = pool.runAll(tasks, FailurePolicy.CONTINUE).outcomes();
         refuseTagsOfTwoDigests(entries, outcomes);
-        List<Planned> planned = new ArrayList<>();
+        List<GraphCopy.Unit> planned = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            TaskPool.Outcome<Planned> outcome = outcomes.get(i);
+            TaskPool.Outcome<GraphCopy.Unit> outcome = outcomes.get(i);
             if (outcome.failure() == null) {
                 planned.add(outcome.value());
                 continue;
@@ -514,7 +243,7 @@ public final class ImportRunner {
             Exception e = outcome.failure();
             results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage(), e));
             progress.artifactFinished(results.get(results.size() - 1));
-            if (!continueOnErrors) {
+            if (failurePolicy.stops()) {
                 throw new RunFailedException("Archive entry " + label + " in " + store.blobUri(request.source()
                         .name()) + " (source) cannot be imported: " + e.getMessage() + ". Nothing was imported.", e,
                         stoppedAtPlanning(entries, outcomes, label));
@@ -528,9 +257,9 @@ public final class ImportRunner {
      * end up tagged is undefined (tags are set in parallel). Names resolve as the import tags them (a bare tag with
      * the run's targetRepository or containerd's image name).
      */
-    private void refuseTagsOfTwoDigests(List<IndexEntry> entries, List<TaskPool.Outcome<Planned>> outcomes) {
+    private void refuseTagsOfTwoDigests(List<IndexEntry> entries, List<TaskPool.Outcome<GraphCopy.Unit>> outcomes) {
         Map<String, Set<String>> digests = new LinkedHashMap<>();
-        for (TaskPool.Outcome<Planned> outcome : outcomes) {
+        for (TaskPool.Outcome<GraphCopy.Unit> outcome : outcomes) {
             if (outcome.failure() == null && outcome.value().target().tag() != null) {
                 digests.computeIfAbsent(outcome.value().target().shortName(), t -> new LinkedHashSet<>())
                         .add(outcome.value().graph().root().digest());
@@ -549,7 +278,7 @@ public final class ImportRunner {
 
     /** Every entry's outcome when planning stopped the run at {@code stoppedAt}: Failed or Skipped. */
     private static List<ArtifactResult> stoppedAtPlanning(List<IndexEntry> entries,
-                                                          List<TaskPool.Outcome<Planned>> outcomes, String stoppedAt) {
+                                                          List<TaskPool.Outcome<GraphCopy.Unit>> outcomes, String stoppedAt) {
         List<ArtifactResult> results = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             IndexEntry entry = entries.get(i);
@@ -586,46 +315,5 @@ public final class ImportRunner {
         }
         return refName == null ? new ArtifactRef(null, repository, null, digest)
                 : new ArtifactRef(null, repository, refName, null);
-    }
-
-    /** Phase 3: the artifact's tag, unless OverwriteTags is off and the tag points elsewhere. */
-    private ArtifactResult tag(Planned p) {
-        Repository target = registry.repository(p.target().repository());
-        Descriptor root = p.graph().root();
-        String tag = p.target().tag();
-        if (tag == null) {
-            return ArtifactResult.succeeded(p.target().shortName(), root.digest());
-        }
-        Descriptor existing = currentTag(target, tag);
-        if (existing != null && !existing.digest().equals(root.digest())
-                && !pipeline.has(PipelineOption.OverwriteTags)) {
-            String message = "tag " + p.target().shortName() + " already points at " + existing.digest()
-                    + " and was left alone; the content is in the target as " + p.target().repository() + "@"
-                    + root.digest() + " (set OverwriteTags to move the tag)";
-            LOG.info("Run {}: {}", runName, message);
-            return new ArtifactResult(p.target().shortName(), root.digest(), ArtifactResult.Status.TagKept, message);
-        }
-        if (existing == null || !existing.digest().equals(root.digest())) {
-            target.tag(root, tag);
-        }
-        return ArtifactResult.succeeded(p.target().shortName(), root.digest());
-    }
-
-    private static Descriptor withArtifactType(ContentGraph.ManifestNode node) {
-        Descriptor d = node.descriptor();
-        String type = node.parsed().artifactType() != null ? node.parsed().artifactType()
-                : node.parsed().config() != null ? node.parsed().config().mediaType() : null;
-        return new Descriptor(d.mediaType(), d.digest(), d.size(), null, null, null, type);
-    }
-
-    private static Descriptor currentTag(Repository target, String tag) {
-        try {
-            return target.resolve(tag);
-        } catch (RegistryException e) {
-            if (e.reason() == RegistryException.Reason.NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
     }
 }

@@ -80,11 +80,13 @@ final class TaskPool implements AutoCloseable {
     /**
      * Runs the tasks, at most {@link #threads()} at once, in the given order of starting.
      *
-     * @param stopOnFailure  whether the first failure stops the tasks not yet started (they are then skipped)
+     * @param policy         {@link FailurePolicy#STOP}: the first failure stops the tasks not yet started (they are then
+     *                       skipped); {@link FailurePolicy#CONTINUE}: every task runs
      * @param onFirstFailure called once, on the failing thread, at the first failure (for example to abort an upload
      *                       so the tasks still running stop soon); may be null
      */
-    <T> Batch<T> runAll(List<? extends Task<T>> tasks, boolean stopOnFailure, Runnable onFirstFailure) {
+    <T> Batch<T> runAll(List<? extends Task<T>> tasks, FailurePolicy policy, Runnable onFirstFailure) {
+        boolean stopOnFailure = policy.stops();
         AtomicReference<Exception> first = new AtomicReference<>();
         List<Outcome<T>> outcomes = new ArrayList<>(tasks.size());
         if (executor == null) {
@@ -121,6 +123,11 @@ final class TaskPool implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return new Batch<>(outcomes, first.get());
+    }
+
+    /** {@link #runAll(List, FailurePolicy, Runnable)} with nothing to do at the first failure. */
+    <T> Batch<T> runAll(List<? extends Task<T>> tasks, FailurePolicy policy) {
+        return runAll(tasks, policy, null);
     }
 
     private static <T> Outcome<T> attempt(Task<T> task, AtomicReference<Exception> first, Runnable onFirstFailure) {

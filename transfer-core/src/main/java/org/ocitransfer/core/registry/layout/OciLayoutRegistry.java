@@ -59,7 +59,7 @@ import org.ocitransfer.core.registry.TagListSupport;
 public final class OciLayoutRegistry implements Registry {
 
     /** The annotation naming a manifest in index.json. */
-    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    public static final String REF_NAME = LayoutIndex.REF_NAME;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** A tag, as the distribution spec defines it. */
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
@@ -232,10 +232,17 @@ public final class OciLayoutRegistry implements Registry {
         List<NamedManifest> named = new ArrayList<>();
         Map<String, Descriptor> byName = new HashMap<>();
         Map<String, Descriptor> byDigest = new HashMap<>();
-        for (JsonNode entry : readIndex().path("manifests")) {
-            Descriptor d = toDescriptor(entry);
+        List<LayoutIndex.Entry> entries;
+        try {
+            entries = LayoutIndex.parse(readIndex(), Integer.MAX_VALUE, "");
+        } catch (LayoutIndex.InvalidIndexException e) {
+            throw new RegistryException(RegistryException.Reason.INVALID, root + "/" + e.getMessage()
+                    + ": the layout is damaged");
+        }
+        for (LayoutIndex.Entry entry : entries) {
+            Descriptor d = entry.descriptor();
             byDigest.putIfAbsent(d.digest(), d.plain());
-            String name = entry.path("annotations").path(REF_NAME).asText(null);
+            String name = entry.refName();
             if (name != null) {
                 named.add(new NamedManifest(name, d));
                 byName.putIfAbsent(name, d.plain());
@@ -316,15 +323,6 @@ public final class OciLayoutRegistry implements Registry {
         } catch (IOException e) {
             throw new RegistryException(RegistryException.Reason.INVALID, "Cannot read " + root + "/index.json: "
                     + e.getMessage(), 0, List.of(), e);
-        }
-    }
-
-    private static Descriptor toDescriptor(JsonNode entry) {
-        try {
-            return MAPPER.treeToValue(entry, Descriptor.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new RegistryException(RegistryException.Reason.INVALID, "index.json has an invalid descriptor: "
-                    + e.getMessage());
         }
     }
 
