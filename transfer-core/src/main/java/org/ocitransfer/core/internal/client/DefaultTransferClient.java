@@ -16,6 +16,7 @@ import org.ocitransfer.api.RunOperation;
 import org.ocitransfer.api.RunTrigger;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.core.trigger.SourceTriggerSupport;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
 import org.ocitransfer.core.internal.run.DirectCopy;

@@ -29,6 +29,7 @@ import org.ocitransfer.api.RunProgress;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.RunTrigger;
 import org.ocitransfer.api.TransferException;
+import org.ocitransfer.core.trigger.SourceTriggerSupport;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.state.RecordConflictException;
 import org.ocitransfer.core.state.RecordStore;

@@ -1,4 +1,4 @@
-package org.ocitransfer.core.internal.client;
+package org.ocitransfer.core.trigger;
 
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -13,11 +13,11 @@ import org.ocitransfer.core.state.RecordConflictException;
 import org.ocitransfer.core.state.RecordStore;
 
 /**
- * What the source trigger ({@code org.ocitransfer.core.trigger}) needs from its client beyond {@link TransferClient}:
+ * The watcher's SPI: what the source trigger needs from its client beyond {@link TransferClient}:
  * the pipeline's container opened with the client's storage and secrets, a run's stored version, and a way to start a
  * triggered run only if its record is still at the version the trigger saw. The client
  * {@link org.ocitransfer.core.client.TransferClientBuilder#sourceTriggerWatcher} builds for a watcher implements it;
- * applications use the watcher, not this.
+ * applications use the watcher, not this; a client of another kind implements it to be watched.
  */
 public interface SourceTriggerSupport extends TransferClient {
 
