@@ -111,6 +111,10 @@ stop_registry() {
 
 # peak_rss FILE -> the "Maximum resident set size" of a /usr/bin/time -v report, in MiB
 peak_rss() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$1"; }
+# cpu_s TIMEFILE -> our JVM's CPU seconds (user + system) from GNU time's report
+cpu_s() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u + s}' "$1"; }
+# per_gib SECONDS BYTES -> seconds per GiB
+per_gib() { python3 -c "print(f'{$1 / ($2 / 1073741824):.2f}')"; }
 
 cli() { "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@"; }
 
@@ -400,10 +404,12 @@ if [ "$BIG" = 1 ]; then
       || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
     stop_registry bigdst
     rm -rf "$WORK/bigcontainer"
-    BIG_LINES+=("$(printf '  export %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$be" "$(rate "$BIG_BYTES" "$be")" \
-      "$(peak_rss "$WORK/bigexport.time")" "$HEAP")")
-    BIG_LINES+=("$(printf '  import %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)' "$bi" "$(rate "$BIG_BYTES" "$bi")" \
-      "$(peak_rss "$WORK/bigimport.time")" "$HEAP")")
+    BIG_LINES+=("$(printf '  export %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' "$be" \
+      "$(rate "$BIG_BYTES" "$be")" "$(peak_rss "$WORK/bigexport.time")" "$HEAP" "$(cpu_s "$WORK/bigexport.time")" \
+      "$(per_gib "$(cpu_s "$WORK/bigexport.time")" "$BIG_BYTES")")")
+    BIG_LINES+=("$(printf '  import %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' "$bi" \
+      "$(rate "$BIG_BYTES" "$bi")" "$(peak_rss "$WORK/bigimport.time")" "$HEAP" "$(cpu_s "$WORK/bigimport.time")" \
+      "$(per_gib "$(cpu_s "$WORK/bigimport.time")" "$BIG_BYTES")")")
   fi
 fi
 
@@ -429,6 +435,7 @@ export
   skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s' "$SKOPEO_EXPORT_S" "$(rate "$UNIQUE" "$SKOPEO_EXPORT_S")")
   ours / skopeo               $(ratio "$SKOPEO_EXPORT_S" "$OURS_EXPORT_S")x   (target >= 5)
   ours / write limit          $(ratio "$LIMIT_S" "$OURS_EXPORT_S")x   (target >= 0.5)
+  our JVM's CPU               $(cpu_s "$WORK/exportset.time") s = $(per_gib "$(cpu_s "$WORK/exportset.time")" "$UNIQUE") s per GiB unique (user + system, start-up included)
 
 import
   ours                        $(printf '%7.2f s %7s MiB/s' "$OURS_IMPORT_S" "$(rate "$UNIQUE" "$OURS_IMPORT_S")")   peak RSS $OURS_IMPORT_RSS MiB
@@ -436,7 +443,7 @@ import
   ours / skopeo               $(ratio "$SKOPEO_IMPORT_S" "$OURS_IMPORT_S")x   (target >= 3)
   ours / one-stream PUT limit $(ratio "$PUT_S" "$OURS_IMPORT_S")x
   the target registry's CPU   ours ${DST_CPU} s, skopeo ${DSTS_CPU} s   (user + system, /proc; the machine has $(nproc) cores)
-  our JVM's CPU               $(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f s", u + s}' "$WORK/importset.time")
+  our JVM's CPU               $(cpu_s "$WORK/importset.time") s = $(per_gib "$(cpu_s "$WORK/importset.time")" "$UNIQUE") s per GiB unique (user + system, start-up included)
 
 archive size
   ours                        $ARCHIVE_BYTES bytes = $(python3 -c "print(f'{$ARCHIVE_BYTES / $UNIQUE:.4f}')")x unique   (target <= 1.01)   catalogDigest $CATALOG
