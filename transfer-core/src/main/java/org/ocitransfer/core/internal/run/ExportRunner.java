@@ -33,12 +33,9 @@ import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.ocitransfer.core.content.Descriptor;
-import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.content.VerifyingInputStream;
-import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
-import org.ocitransfer.core.registry.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +65,7 @@ public final class ExportRunner {
 
     private final String runName;
     private final ExportPipeline pipeline;
-    private final Registry registry;
+    private final RegistrySource registry;
     private final BlobStore store;
     private final String blobName;
     private final List<String> artifacts;
@@ -102,16 +99,12 @@ public final class ExportRunner {
         }
         this.runName = runName;
         this.pipeline = pipeline;
-        this.registry = registry;
+        this.registry = new RegistrySource(registry);
         this.store = store;
         this.blobName = blobName;
         this.artifacts = List.copyOf(artifacts);
         this.progress = progress;
         this.concurrency = concurrency;
-    }
-
-    /** What resolving one artifact found. */
-    private record Resolved(ArtifactRef ref, Descriptor root, List<ContentGraph> graphs, List<ArchivedArtifact> found) {
     }
 
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -127,20 +120,17 @@ public final class ExportRunner {
 
         try (TaskPool pool = new TaskPool(runName, concurrency)) {
             // 1. Resolve every artifact and walk its graph (in parallel); nothing is written yet.
-            List<TaskPool.Task<Resolved>> resolutions = new ArrayList<>();
-            for (String artifact : artifacts) {
-                resolutions.add(() -> {
-                    progress.artifactStarted(artifact, null);
-                    return resolve(artifact);
-                });
-            }
-            List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, FailurePolicy.CONTINUE).outcomes();
+            List<TaskPool.Outcome<RegistrySource.Resolved>> resolved = registry.resolveAll(pool, artifacts,
+                    artifact -> {
+                        progress.artifactStarted(artifact, null);
+                        return ArtifactRef.parse(artifact);
+                    }, pipeline.has(PipelineOption.IncludeReferrers));
 
             // 2. Every artifact's outcome so far; without ContinueOnErrors one that cannot be read stops the run.
             List<ArtifactResult> results = new ArrayList<>(artifacts.size());
             int firstFailure = -1;
             for (int i = 0; i < artifacts.size(); i++) {
-                TaskPool.Outcome<Resolved> outcome = resolved.get(i);
+                TaskPool.Outcome<RegistrySource.Resolved> outcome = resolved.get(i);
                 if (outcome.failure() == null) {
                     results.add(ArtifactResult.succeeded(artifacts.get(i), outcome.value().root().digest()));
                     continue;
@@ -181,11 +171,13 @@ public final class ExportRunner {
             LinkedHashMap<String, Descriptor> layers = new LinkedHashMap<>();
             for (int i = 0; i < artifacts.size(); i++) {
                 String artifact = artifacts.get(i);
-                Resolved r = resolved.get(i).value();
+                RegistrySource.Resolved r = resolved.get(i).value();
                 if (r == null) {
                     continue;
                 }
-                for (ContentGraph graph : r.graphs()) {
+                List<ContentGraph> graphs = new ArrayList<>(List.of(r.graph()));
+                graphs.addAll(r.referrers());
+                for (ContentGraph graph : graphs) {
                     for (ContentGraph.ManifestNode node : graph.manifests()) {
                         manifestBytes.putIfAbsent(node.descriptor().digest(), node.bytes());
                         manifests.putIfAbsent(node.descriptor().digest(), node.descriptor());
@@ -203,9 +195,15 @@ public final class ExportRunner {
                         artifactOf.putIfAbsent(blob.digest(), artifact);
                     }
                 }
-                for (ArchivedArtifact found : r.found()) {
-                    if (listed.add(found.source().shortName() + " " + found.root().digest())) {
-                        archived.add(found);
+                List<ArchivedArtifact> found = new ArrayList<>();
+                found.add(new ArchivedArtifact(r.ref().withRegistry(registry.host()), r.root()));
+                for (ContentGraph referrer : r.referrers()) {
+                    found.add(new ArchivedArtifact(new ArtifactRef(registry.host(), r.ref().repository(), null,
+                            referrer.root().digest()), referrer.root()));
+                }
+                for (ArchivedArtifact each : found) {
+                    if (listed.add(each.source().shortName() + " " + each.root().digest())) {
+                        archived.add(each);
                     }
                 }
             }
@@ -248,20 +246,6 @@ public final class ExportRunner {
         }
     }
 
-    private Resolved resolve(String artifact) {
-        ArtifactRef ref = ArtifactRef.parse(artifact);
-        Repository repository = registry.repository(ref.repository());
-        Descriptor root = repository.resolve(ref.reference());
-        List<ContentGraph> graphs = new ArrayList<>();
-        graphs.add(ContentGraph.walk(root, repository::fetchManifest));
-        List<ArchivedArtifact> found = new ArrayList<>();
-        found.add(new ArchivedArtifact(ref.withRegistry(sourceHost()), root));
-        if (pipeline.has(PipelineOption.IncludeReferrers)) {
-            collectReferrers(repository, ref, graphs, found);
-        }
-        return new Resolved(ref, root, graphs, found);
-    }
-
     /** Where each blob's bytes come from: manifests from the walk's cache, the rest from the registry. */
     private final class BlobSource {
         private final Map<String, byte[]> manifestBytes;
@@ -280,7 +264,7 @@ public final class ExportRunner {
                 if (manifest != null) {
                     return new VerifyingInputStream(new ByteArrayInputStream(manifest), blob, "manifest cache");
                 }
-                return registry.repository(repositoryOf.get(blob.digest())).fetch(blob);
+                return registry.blob(repositoryOf.get(blob.digest()), blob).open();
             };
         }
     }
@@ -422,39 +406,6 @@ public final class ExportRunner {
     private static RuntimeException unexpected(Exception e) {
         return e instanceof RuntimeException r ? r
                 : new IllegalStateException("Unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-
-    private void collectReferrers(Repository repository, ArtifactRef ref, List<ContentGraph> graphs,
-                                  List<ArchivedArtifact> found) {
-        if (!(repository instanceof ReferrersSupport referrers)) {
-            LOG.warn("Run {}: {} cannot list referrers; IncludeReferrers has nothing to add for {}", runName,
-                    registry.location(), ref);
-            return;
-        }
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < graphs.size(); i++) {
-            for (ContentGraph.ManifestNode node : graphs.get(i).manifests()) {
-                for (Descriptor referrer : referrers.referrers(node.descriptor())) {
-                    if (seen.add(referrer.digest()) && MediaTypes.isManifest(referrer.mediaType())) {
-                        Descriptor plain = referrer.plain();
-                        graphs.add(ContentGraph.walk(plain, repository::fetchManifest));
-                        found.add(new ArchivedArtifact(new ArtifactRef(sourceHost(), ref.repository(), null,
-                                plain.digest()), plain));
-                    }
-                }
-            }
-        }
-    }
-
-    private String sourceHost() {
-        String location = registry.location();
-        int scheme = location.indexOf("://");
-        if (scheme > 0) {
-            String host = location.substring(scheme + 3);
-            int slash = host.indexOf('/');
-            return slash >= 0 ? host.substring(0, slash) : host;
-        }
-        return null;
     }
 
     private String pipelineName() {
