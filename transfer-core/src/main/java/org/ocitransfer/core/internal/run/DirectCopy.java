@@ -2,7 +2,6 @@
 package org.ocitransfer.core.internal.run;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,18 +15,14 @@ import org.ocitransfer.api.ProgressListener;
 import org.ocitransfer.api.RunPhase;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferException;
-import org.ocitransfer.core.content.ContentSource;
-import org.ocitransfer.core.content.Descriptor;
-import org.ocitransfer.core.content.MediaTypes;
-import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
-import org.ocitransfer.core.registry.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Copies artifacts from one registry (HTTP, OCI layout, memory) straight into another: resolves each artifact and
- * walks its graph (with IncludeReferrers, its referrers too, each once), then hands the graphs to {@link GraphCopy}
+ * walks its graph through {@link RegistrySource} (with IncludeReferrers, its referrers too, each once), then hands
+ * the graphs to {@link GraphCopy}
  * with the source registry as its source. Each artifact keeps its repository and tag (or digest). Nothing is kept
  * but the manifests of the graphs; blobs stream from source to target, verified by the target's push.
  */
@@ -60,10 +55,6 @@ public final class DirectCopy {
         this.progress = new ProgressTracker(RUN_NAME, listener);
     }
 
-    /** What resolving one artifact found: its root's graph, and its referrers' graphs. */
-    private record Resolved(ContentGraph graph, List<ContentGraph> referrers) {
-    }
-
     /**
      * Runs the copy. A copy that fails is returned as {@link RunStatus#Failed}, with the reason.
      *
@@ -91,11 +82,9 @@ public final class DirectCopy {
         progress.totals(0, artifacts.size());
 
         // 1. Resolve every artifact and walk its graph, in parallel; nothing is written yet.
-        List<TaskPool.Task<Resolved>> resolutions = new ArrayList<>();
-        for (ArtifactRef ref : artifacts) {
-            resolutions.add(() -> resolve(source, ref));
-        }
-        List<TaskPool.Outcome<Resolved>> resolved = pool.runAll(resolutions, FailurePolicy.CONTINUE).outcomes();
+        RegistrySource from = new RegistrySource(source);
+        List<TaskPool.Outcome<RegistrySource.Resolved>> resolved = from.resolveAll(pool, artifacts, ref -> ref,
+                request.has(PipelineOption.IncludeReferrers));
         List<ArtifactResult> unread = new ArrayList<>(artifacts.size());
         int firstFailure = -1;
         for (int i = 0; i < artifacts.size(); i++) {
@@ -138,7 +127,7 @@ public final class DirectCopy {
         Set<String> referrerKeys = new LinkedHashSet<>();
         List<GraphCopy.Unit> referrers = new ArrayList<>();
         for (int i = 0; i < artifacts.size(); i++) {
-            Resolved r = resolved.get(i).value();
+            RegistrySource.Resolved r = resolved.get(i).value();
             if (r == null) {
                 continue;
             }
@@ -157,7 +146,7 @@ public final class DirectCopy {
         // 3. Copy: blobs, manifests, then tags.
         List<ArtifactResult> copied;
         try {
-            copied = new GraphCopy(RUN_NAME, new RegistryContent(source), target, pool, progress,
+            copied = new GraphCopy(RUN_NAME, from, target, pool, progress,
                     new GraphCopy.Policy(failurePolicy, request.has(PipelineOption.OverwriteTags), concurrency > 1,
                             "copy", "copied")).run(units);
         } catch (RunFailedException e) {
@@ -182,65 +171,5 @@ public final class DirectCopy {
         }
         results.addAll(copied.subList(next, copied.size()));
         return results;
-    }
-
-    private Resolved resolve(Registry source, ArtifactRef ref) {
-        Repository repository = source.repository(ref.repository());
-        Descriptor root = repository.resolve(ref.reference());
-        ContentGraph graph = ContentGraph.walk(root.plain(), repository::fetchManifest);
-        List<ContentGraph> referrers = new ArrayList<>();
-        if (request.has(PipelineOption.IncludeReferrers)) {
-            collectReferrers(source, repository, graph, referrers);
-        }
-        return new Resolved(graph, referrers);
-    }
-
-    /** The referrers of every manifest of the graph, and theirs in turn, each once. */
-    private static void collectReferrers(Registry source, Repository repository, ContentGraph graph,
-                                         List<ContentGraph> referrers) {
-        if (!(repository instanceof ReferrersSupport support)) {
-            LOG.warn("Copy: {} cannot list referrers; IncludeReferrers has nothing to add for {}", source.location(),
-                    graph.root().digest());
-            return;
-        }
-        Set<String> seen = new HashSet<>();
-        List<ContentGraph> pending = new ArrayList<>(List.of(graph));
-        for (int i = 0; i < pending.size(); i++) {
-            for (ContentGraph.ManifestNode node : pending.get(i).manifests()) {
-                for (Descriptor referrer : support.referrers(node.descriptor())) {
-                    if (seen.add(referrer.digest()) && MediaTypes.isManifest(referrer.mediaType())) {
-                        ContentGraph walked = ContentGraph.walk(referrer.plain(), repository::fetchManifest);
-                        pending.add(walked);
-                        referrers.add(walked);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The source registry as the copy's source: blobs streamed from it, manifests from the walk's bytes. */
-    private static final class RegistryContent implements GraphCopy.Source {
-        private final Registry source;
-
-        RegistryContent(Registry source) {
-            this.source = source;
-        }
-
-        @Override
-        public String where(GraphCopy.Unit unit) {
-            return source.location() + "/" + unit.target().repository();
-        }
-
-        @Override
-        public ContentSource blob(GraphCopy.Unit unit, Descriptor blob) {
-            Repository repository = source.repository(unit.target().repository());
-            return ContentSource.reopenable(() -> repository.fetch(blob));
-        }
-
-        @Override
-        public byte[] manifest(GraphCopy.Unit unit, ContentGraph.ManifestNode node) {
-            return node.bytes() != null ? node.bytes()
-                    : source.repository(unit.target().repository()).fetchManifest(node.descriptor());
-        }
     }
 }

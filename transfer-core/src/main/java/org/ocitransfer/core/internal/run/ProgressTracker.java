@@ -61,6 +61,12 @@ public final class ProgressTracker {
         emit();
     }
 
+    /** Sets the bytes' total once known, the artifacts' staying as set. */
+    public void totalBytes(long bytes) {
+        bytesTotal.set(bytes);
+        emit();
+    }
+
     /** Adds moved (or already present) bytes. */
     public void bytes(long n) {
         bytesDone.addAndGet(n);
