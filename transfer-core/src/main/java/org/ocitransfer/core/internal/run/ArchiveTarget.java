@@ -25,14 +25,14 @@ import org.ocitransfer.core.internal.archive.ArchiveWriter;
 import org.ocitransfer.core.internal.archive.ArchivedArtifact;
 
 /**
- * One new archive blob of a container, written by {@link GraphCopy#runPlanned}. Planning puts every manifest (in
+ * One new archive blob of a container, written by {@link PlannedCopy}. Planning puts every manifest (in
  * the units' order), then every config, then every other blob, each once, after the metadata naming the artifacts,
  * so the bytes and the catalog digest depend only on the input. When the container supports
  * {@link RegionUploadSupport} (and the run is parallel) the pieces are independent regions of the archive, written at
  * their planned places; otherwise the one piece is the whole archive as one ordered stream. The bytes are the same
  * either way, and nothing is committed unless every piece is in.
  */
-final class ArchiveTarget implements GraphCopy.PlannedTarget {
+final class ArchiveTarget implements PlannedCopy.Target {
 
     /**
      * What the archive records and where it goes.
@@ -68,7 +68,7 @@ final class ArchiveTarget implements GraphCopy.PlannedTarget {
     }
 
     @Override
-    public List<GraphCopy.Piece> plan(List<GraphCopy.Unit> units) {
+    public List<PlannedCopy.Piece> plan(List<GraphCopy.Unit> units) {
         LinkedHashMap<String, Descriptor> manifests = new LinkedHashMap<>();
         LinkedHashMap<String, Descriptor> configs = new LinkedHashMap<>();
         LinkedHashMap<String, Descriptor> layers = new LinkedHashMap<>();
@@ -109,11 +109,11 @@ final class ArchiveTarget implements GraphCopy.PlannedTarget {
                 throw e instanceof BlobAlreadyExistsException ? e : failed(null, null, false, e);
             }
         }
-        return regions.stream().map(r -> new GraphCopy.Piece(r.index(), r.length())).toList();
+        return regions.stream().map(r -> new PlannedCopy.Piece(r.index(), r.length())).toList();
     }
 
     @Override
-    public InputStream open(GraphCopy.Piece piece, GraphCopy.ContentOpener content) {
+    public InputStream open(PlannedCopy.Piece piece, PlannedCopy.ContentOpener content) {
         return ArchiveWriter.openRegion(plan, regions.get(piece.index()), blob -> {
             lastOpened = blob;
             return content.open(blob);
@@ -121,7 +121,7 @@ final class ArchiveTarget implements GraphCopy.PlannedTarget {
     }
 
     @Override
-    public void write(GraphCopy.Piece piece, InputStream bytes) throws IOException {
+    public void write(PlannedCopy.Piece piece, InputStream bytes) throws IOException {
         if (regionUpload != null) {
             regionUpload.write(piece.index(), bytes);
         } else {

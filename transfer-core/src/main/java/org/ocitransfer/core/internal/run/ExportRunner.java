@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes an export run: resolves every artifact and walks its graph (with IncludeReferrers, its referrers too)
- * through {@link RegistrySource}, then hands the graphs to {@link GraphCopy#runPlanned} with an {@link ArchiveTarget}:
+ * through {@link RegistrySource}, then hands the graphs to {@link PlannedCopy} with an {@link ArchiveTarget}:
  * the whole archive planned first, then every blob streamed from the registry into one new blob of the container,
  * committed only when complete. Without OverwriteBlobs an existing blob fails the run before anything moves, and is
  * untouched.
@@ -179,7 +179,7 @@ public final class ExportRunner {
             String catalogDigest;
             try (ArchiveTarget archive = new ArchiveTarget(new ArchiveTarget.Spec(pipeline.name(), runName,
                     registry.location(), archived, store, blobName, overwrite, concurrency > 1))) {
-                GraphCopy.runPlanned(registry, pool, progress, units, archive);
+                PlannedCopy.run(registry, pool, progress, units, archive);
                 catalogDigest = archive.catalogDigest();
             } catch (RunFailedException e) {
                 String at = e.artifactResults().isEmpty() ? "" : " at " + e.artifactResults().get(0).artifact();
