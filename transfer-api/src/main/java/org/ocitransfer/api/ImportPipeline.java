@@ -1,5 +1,6 @@
 package org.ocitransfer.api;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,9 +15,13 @@ import java.util.Set;
  * @param sourceTrigger     Enabled (the default when null) or Disabled
  * @param options           a subset of OverwriteTags, DeleteSourceBlobOnSuccess, ContinueOnErrors
  * @param provisioningState set by the client; null in a request
+ * @param identity          optional: the identity for Key Vault and Storage access; null: the default credential
+ * @param verifyKeys        the public keys (files or secret URIs) one of which must have signed an archive's catalog
+ *                          before anything is imported; empty: signatures are not required
  */
 public record ImportPipeline(String name, String registry, StorageContainer source, TriggerStatus sourceTrigger,
-                             Set<PipelineOption> options, ProvisioningState provisioningState) {
+                             Set<PipelineOption> options, ProvisioningState provisioningState,
+                             PipelineIdentity identity, List<String> verifyKeys) {
 
     /** Validates the name and the options; the trigger defaults to Enabled. */
     public ImportPipeline {
@@ -27,6 +32,13 @@ public record ImportPipeline(String name, String registry, StorageContainer sour
         if (sourceTrigger == null) {
             sourceTrigger = TriggerStatus.Enabled;
         }
+        verifyKeys = verifyKeys == null ? List.of() : List.copyOf(verifyKeys);
+    }
+
+    /** A pipeline with the service's fields only. */
+    public ImportPipeline(String name, String registry, StorageContainer source, TriggerStatus sourceTrigger,
+                          Set<PipelineOption> options, ProvisioningState provisioningState) {
+        this(name, registry, source, sourceTrigger, options, provisioningState, null, List.of());
     }
 
     /** A pipeline as a request, its trigger enabled. */
@@ -46,11 +58,22 @@ public record ImportPipeline(String name, String registry, StorageContainer sour
 
     /** This pipeline with the given provisioning state. */
     public ImportPipeline withProvisioningState(ProvisioningState state) {
-        return new ImportPipeline(name, registry, source, sourceTrigger, options, state);
+        return new ImportPipeline(name, registry, source, sourceTrigger, options, state, identity, verifyKeys);
     }
 
     /** This pipeline with its source trigger set. */
     public ImportPipeline withSourceTrigger(TriggerStatus status) {
-        return new ImportPipeline(name, registry, source, status, options, provisioningState);
+        return new ImportPipeline(name, registry, source, status, options, provisioningState, identity, verifyKeys);
+    }
+
+    /** This pipeline with the given identity (null: the default credential). */
+    public ImportPipeline withIdentity(PipelineIdentity newIdentity) {
+        return new ImportPipeline(name, registry, source, sourceTrigger, options, provisioningState, newIdentity,
+                verifyKeys);
+    }
+
+    /** This pipeline requiring archives signed by one of the given public keys (empty: no signature required). */
+    public ImportPipeline withVerifyKeys(List<String> keys) {
+        return new ImportPipeline(name, registry, source, sourceTrigger, options, provisioningState, identity, keys);
     }
 }

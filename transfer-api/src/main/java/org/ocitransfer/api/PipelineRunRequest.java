@@ -14,14 +14,22 @@ import java.util.Objects;
  * @param catalogDigest      import: when set, the archive's catalog must have this digest; export: ignored
  * @param targetRepository   import only, optional: the repository for archive entries named by a bare tag (as
  *                           plain OCI layouts from other tools name them); entries naming their repository keep it
+ * @param baseBlobs          export only, optional: earlier archives in the same container; the new archive leaves
+ *                           out every blob and manifest they hold (a differential archive)
+ * @param maxPartSize        export only, optional: overrides the pipeline's largest part size, in bytes
  */
 public record PipelineRunRequest(String pipelineResourceId, List<String> artifacts, BlobLocation source,
-                                 BlobLocation target, String catalogDigest, String targetRepository) {
+                                 BlobLocation target, String catalogDigest, String targetRepository,
+                                 List<String> baseBlobs, Long maxPartSize) {
 
     /** Validates the shape: an export names a target blob and artifacts; an import names a source blob. */
     public PipelineRunRequest {
         ResourceNames.PipelineId id = ResourceNames.parsePipelineId(pipelineResourceId);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        baseBlobs = baseBlobs == null ? List.of() : List.copyOf(baseBlobs);
+        if (maxPartSize != null && maxPartSize <= 0) {
+            throw new IllegalArgumentException("The largest part size must be positive, not " + maxPartSize);
+        }
         if (id.kind() == PipelineKind.EXPORT) {
             Objects.requireNonNull(target, "an export run needs a target blob name");
             if (artifacts.isEmpty()) {
@@ -39,6 +47,10 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
             }
         } else {
             Objects.requireNonNull(source, "an import run needs a source blob name");
+            if (!baseBlobs.isEmpty() || maxPartSize != null) {
+                throw new IllegalArgumentException("An import run takes no base archives and no part size: they"
+                        + " shape an export's archive");
+            }
             if (!artifacts.isEmpty()) {
                 throw new IllegalArgumentException("An import run takes no artifact list: it imports what the"
                         + " archive holds");
@@ -50,6 +62,12 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
                 new ArtifactRef(null, targetRepository, null, null);
             }
         }
+    }
+
+    /** A request with the service's fields only. */
+    public PipelineRunRequest(String pipelineResourceId, List<String> artifacts, BlobLocation source,
+                              BlobLocation target, String catalogDigest, String targetRepository) {
+        this(pipelineResourceId, artifacts, source, target, catalogDigest, targetRepository, null, null);
     }
 
     /** An export of the artifacts into the named blob. */
@@ -66,12 +84,26 @@ public record PipelineRunRequest(String pipelineResourceId, List<String> artifac
 
     /** This import request, with a repository for entries named by a bare tag. */
     public PipelineRunRequest withTargetRepository(String repository) {
-        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, catalogDigest, repository);
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, catalogDigest, repository,
+                baseBlobs, maxPartSize);
     }
 
     /** This import request, requiring the archive's catalog to have this digest. */
     public PipelineRunRequest withCatalogDigest(String digest) {
-        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, digest, targetRepository);
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, digest, targetRepository,
+                baseBlobs, maxPartSize);
+    }
+
+    /** This export request, leaving out what the named earlier archives (in the same container) hold. */
+    public PipelineRunRequest withBaseBlobs(List<String> blobs) {
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, catalogDigest, targetRepository,
+                blobs, maxPartSize);
+    }
+
+    /** This export request, writing the archive in parts of at most the given size (null: the pipeline's). */
+    public PipelineRunRequest withMaxPartSize(Long bytes) {
+        return new PipelineRunRequest(pipelineResourceId, artifacts, source, target, catalogDigest, targetRepository,
+                baseBlobs, bytes);
     }
 
     /** The artifacts, parsed (export); {@link #artifacts()} is their wire form, as the request was written. */
