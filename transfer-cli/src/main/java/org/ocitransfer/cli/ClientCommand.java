@@ -24,10 +24,14 @@ abstract class ClientCommand implements Callable<Integer> {
         return CredentialProvider.ANONYMOUS;
     }
 
+    /** The open client, for the JSON form (a run's id names its pipeline's registry). */
+    private TransferClient client;
+
     @Override
     public final Integer call() {
-        try (TransferClient client = root().newClient(credentials())) {
-            return run(client);
+        try (TransferClient open = root().newClient(credentials())) {
+            client = open;
+            return run(open);
         }
     }
 
@@ -47,9 +51,9 @@ abstract class ClientCommand implements Callable<Integer> {
         return root().output() == OutputFormat.json;
     }
 
-    /** Prints a resource (or a list of them) as JSON. */
+    /** Prints a pipeline or run (or a list of them) as az prints the service's ({@link AzJson}). */
     void printJson(Object value) {
-        out().println(Json.pretty(value));
+        out().println(Json.pretty(new AzJson(root().armScope(), client).of(value)));
     }
 
     /** Prints {@code value} as JSON with {@code --output json}, else as {@code table} writes it. */

@@ -3,12 +3,17 @@ package org.ocitransfer.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import org.ocitransfer.api.ErrorCategory;
 
 /** Formats numbers and times for people. */
 final class Formats {
+
+    private static final DateTimeFormatter AZ_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
@@ -54,6 +59,38 @@ final class Formats {
             return String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
         }
         return String.format(Locale.ROOT, "%dh %02dm", seconds / 3600, seconds % 3600 / 60);
+    }
+
+    /**
+     * An instant as az prints the service's times (Python's {@code isoformat()} of a UTC datetime):
+     * {@code 2020-03-04T17:23:21.926152+00:00}, no fraction when it is zero; null for null.
+     */
+    static String azTime(Instant instant) {
+        if (instant == null) {
+            return null;
+        }
+        Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+        String seconds = AZ_SECONDS.format(micros);
+        int fraction = micros.getNano() / 1000;
+        return seconds + (fraction == 0 ? "" : String.format(Locale.ROOT, ".%06d", fraction)) + "+00:00";
+    }
+
+    /** az's START_TIME column: its time with everything from the first {@code .} cut ({@code 2020-03-04T17:23:21}). */
+    static String azStartTime(Instant start) {
+        String time = azTime(start);
+        return time == null ? null : time.split("\\.", 2)[0];
+    }
+
+    /**
+     * az's DURATION column: {@code HH:MM:SS} from start to finish (hours past 24 keep counting, seconds are cut, not
+     * rounded); null when either is missing.
+     */
+    static String azDuration(Instant start, Instant finish) {
+        if (start == null || finish == null) {
+            return null;
+        }
+        long seconds = Math.max(0, Duration.between(start, finish).getSeconds());
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", seconds / 3600, seconds % 3600 / 60, seconds % 60);
     }
 
     /** The value, or {@code -} when null or empty. */

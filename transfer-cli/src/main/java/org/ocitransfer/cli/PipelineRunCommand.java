@@ -3,6 +3,8 @@ package org.ocitransfer.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,9 +12,11 @@ import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
+import org.ocitransfer.api.ProvisioningState;
 import org.ocitransfer.api.ResourceNotFoundException;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -182,18 +186,31 @@ final class PipelineRunCommand {
     }
 
     /** {@code pipeline-run list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List runs, oldest first (by start time; runs that never started first).",
+                    "--top K keeps the last K of that list, the K newest, as az acr pipeline-run list --top does."})
     static final class ListCommand extends ClientCommand {
         @Option(names = "--top", paramLabel = "K", converter = Arguments.AtLeastOne.class,
-                description = "Only the K newest runs.")
+                description = "Only the K newest runs (the last K of the list).")
         Integer top;
 
         @Override
         int run(TransferClient client) {
-            List<PipelineRun> all = client.listPipelineRuns();
-            List<PipelineRun> runs = top != null && all.size() > top ? all.subList(0, top) : all;
+            List<PipelineRun> runs = top(oldestFirst(client.listPipelineRuns()), top);
             print(runs, out -> Views.runs(out, runs));
             return ExitCodes.OK;
+        }
+
+        /** The client's runs (newest first) in the order az lists the service's: oldest first. */
+        static List<PipelineRun> oldestFirst(List<PipelineRun> newestFirst) {
+            List<PipelineRun> runs = new ArrayList<>(newestFirst);
+            Collections.reverse(runs);
+            return runs;
+        }
+
+        /** az's {@code list(runs)[-top:]}: the last {@code top} runs, all of them when top is null. */
+        static List<PipelineRun> top(List<PipelineRun> runs, Integer top) {
+            return top == null || runs.size() <= top ? runs : runs.subList(runs.size() - top, runs.size());
         }
     }
 
@@ -213,33 +230,43 @@ final class PipelineRunCommand {
         }
     }
 
-    /** {@code pipeline-run clean}: deletes the records of failed runs. */
+    /**
+     * {@code pipeline-run clean}: as az's, deletes the runs whose provisioningState is Failed (a run that failed; one
+     * that completed with errors has provisioningState Succeeded and stays), reporting on stderr. {@code --dry-run}
+     * prints those runs (table or JSON) instead; a real clean prints nothing on stdout, as az prints nothing.
+     */
     @Command(name = "clean", mixinStandardHelpOptions = true,
-            description = "Delete the records of failed runs (Failed or CompletedWithErrors).")
+            description = {"Delete the records of failed runs (provisioningState Failed), as az acr pipeline-run clean"
+                    + " does.", "Runs that completed with errors are kept."})
     static final class Clean extends ClientCommand {
         @Option(names = "--dry-run", description = "Only list the runs that would be deleted.")
         boolean dryRun;
 
         @Override
         int run(TransferClient client) {
-            List<PipelineRun> failed = client.listPipelineRuns().stream()
-                    .filter(r -> r.status() == RunStatus.Failed || r.status() == RunStatus.CompletedWithErrors)
+            List<PipelineRun> failed = ListCommand.oldestFirst(client.listPipelineRuns()).stream()
+                    .filter(r -> r.provisioningState() == ProvisioningState.Failed)
                     .toList();
-            if (!dryRun) {
-                for (PipelineRun run : failed) {
+            err().println("Found " + failed.size() + " failed pipeline-runs to delete.");
+            if (dryRun) {
+                err().println("The following failed pipeline-runs would have been deleted:");
+                print(failed, out -> Views.runs(out, failed));
+                return ExitCodes.OK;
+            }
+            int deleted = 0;
+            int notDeleted = 0;
+            for (PipelineRun run : failed) {
+                try {
                     client.deletePipelineRun(run.name());
+                    deleted++;
+                } catch (TransferException e) {
+                    notDeleted++;
+                    err().println("Could not delete run " + run.name() + ": " + e.getMessage());
                 }
             }
-            if (json()) {
-                printJson(failed);
-            } else {
-                out().println((dryRun ? "Would delete " : "Deleted ") + failed.size() + " failed run"
-                        + (failed.size() == 1 ? "" : "s") + (failed.isEmpty() ? "." : ":"));
-                if (!failed.isEmpty()) {
-                    Views.runs(out(), failed);
-                }
-            }
-            return ExitCodes.OK;
+            err().println("Deletion complete: Deleted " + deleted + " failed pipeline-runs.");
+            err().println(notDeleted + " deletions failed.");
+            return notDeleted == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

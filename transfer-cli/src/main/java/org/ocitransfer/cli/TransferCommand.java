@@ -50,6 +50,16 @@ public final class TransferCommand {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private OutputFormat output;
 
+    @Option(names = "--subscription", scope = ScopeType.INHERIT, paramLabel = "ID",
+            description = "The subscription written in ARM ids of pipelines and runs of ACR registries (default:"
+                    + " $AZURE_SUBSCRIPTION_ID, else " + ArmScope.PLACEHOLDER_SUBSCRIPTION + ").")
+    private String subscription;
+
+    @Option(names = {"--resource-group", "-g"}, scope = ScopeType.INHERIT, paramLabel = "GROUP",
+            description = "The resource group written in ARM ids of pipelines and runs of ACR registries (default:"
+                    + " $AZURE_DEFAULTS_GROUP, else " + ArmScope.PLACEHOLDER_GROUP + ").")
+    private String resourceGroup;
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Show the library's log (info level) and stack traces of errors.")
     private boolean verbose;
@@ -70,6 +80,11 @@ public final class TransferCommand {
 
     boolean verbose() {
         return verbose;
+    }
+
+    /** The subscription and group of ARM ids: the flags, else the environment, else placeholders. */
+    ArmScope armScope() {
+        return ArmScope.resolve(subscription, resourceGroup, System::getenv);
     }
 
     /** The state directory in use. */

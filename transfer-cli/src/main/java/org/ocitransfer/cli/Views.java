@@ -1,118 +1,63 @@
-// The table forms of pipelines and runs.
+// The table forms of pipelines and runs: az's columns (`az acr export-pipeline|import-pipeline|pipeline-run -o table`).
 package org.ocitransfer.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
 import org.ocitransfer.api.ArtifactResult;
-import org.ocitransfer.api.BlobLocation;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
-import org.ocitransfer.api.PipelineOption;
+import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunResponse;
 import org.ocitransfer.api.ResourceNames;
-import org.ocitransfer.api.StorageContainer;
 
-/** Prints pipelines and runs as tables (lists) or field lines (one resource). */
+/**
+ * Prints pipelines and runs as az's table transformers of the acrtransfer extension do: the same columns, cells and
+ * duration format, one row per resource (also for {@code show} and {@code create}). A run's per-artifact results,
+ * which the service does not have, follow its row as a table of their own.
+ */
 final class Views {
 
     private Views() {
     }
 
+    /** NAME, PROVISIONING_STATE, STORAGE_ACCOUNT (the target container's URI). */
     static void exportPipelines(PrintStream out, List<ExportPipeline> pipelines) {
-        Table table = new Table("NAME", "REGISTRY", "STORAGE CONTAINER", "SECRET URI", "ACCESS MODE", "OPTIONS",
-                "STATE");
-        for (ExportPipeline p : pipelines) {
-            table.row(p.name(), p.registry(), p.target().uri(), p.target().secretUri(), p.target().accessMode(),
-                    options(p.options()), p.provisioningState());
-        }
-        table.print(out);
+        Table.az(out, pipelines.stream().map(p -> row("NAME", p.name(),
+                "PROVISIONING_STATE", AzJson.text(p.provisioningState()),
+                "STORAGE_ACCOUNT", p.target().uri().toString())).toList());
     }
 
+    /** NAME, PROVISIONING_STATE, STORAGE_ACCOUNT (the source container's URI), SOURCE_TRIGGER. */
     static void importPipelines(PrintStream out, List<ImportPipeline> pipelines) {
-        Table table = new Table("NAME", "REGISTRY", "STORAGE CONTAINER", "SECRET URI", "ACCESS MODE",
-                "SOURCE TRIGGER", "OPTIONS", "STATE");
-        for (ImportPipeline p : pipelines) {
-            table.row(p.name(), p.registry(), p.source().uri(), p.source().secretUri(), p.source().accessMode(),
-                    p.sourceTrigger(), options(p.options()), p.provisioningState());
-        }
-        table.print(out);
+        Table.az(out, pipelines.stream().map(p -> row("NAME", p.name(),
+                "PROVISIONING_STATE", AzJson.text(p.provisioningState()),
+                "STORAGE_ACCOUNT", p.source().uri().toString(),
+                "SOURCE_TRIGGER", p.sourceTrigger().name())).toList());
     }
 
     static void exportPipeline(PrintStream out, ExportPipeline p) {
-        List<String[]> fields = new ArrayList<>();
-        fields.add(field("Name", p.name()));
-        fields.add(field("Type", "export"));
-        fields.add(field("Source registry", p.registry()));
-        container(fields, "Target", p.target());
-        fields.add(field("Options", options(p.options())));
-        fields.add(field("Provisioning state", p.provisioningState()));
-        Table.fields(out, fields);
+        exportPipelines(out, List.of(p));
     }
 
     static void importPipeline(PrintStream out, ImportPipeline p) {
-        List<String[]> fields = new ArrayList<>();
-        fields.add(field("Name", p.name()));
-        fields.add(field("Type", "import"));
-        fields.add(field("Target registry", p.registry()));
-        container(fields, "Source", p.source());
-        fields.add(field("Source trigger", p.sourceTrigger()));
-        fields.add(field("Options", options(p.options())));
-        fields.add(field("Provisioning state", p.provisioningState()));
-        Table.fields(out, fields);
+        importPipelines(out, List.of(p));
     }
 
-    /** The run table: name, pipeline, start time, duration, status, error category, error message. */
+    /**
+     * NAME, PIPELINE (the pipeline's name), START_TIME, DURATION ({@code HH:MM:SS}), SOURCE_TRIGGER (import runs
+     * only: True when the source trigger started the run), STATUS (the service's word), ERROR_MESSAGE.
+     */
     static void runs(PrintStream out, List<PipelineRun> runs) {
-        Table table = new Table("NAME", "PIPELINE", "START TIME", "DURATION", "STATUS", "CATEGORY", "ERROR MESSAGE");
-        for (PipelineRun run : runs) {
-            PipelineRunResponse r = run.response();
-            table.row(run.name(), pipeline(run), r == null ? null : Formats.time(r.startTime()),
-                    r == null ? null : Formats.duration(r.startTime(), r.finishTime()), run.status(),
-                    r == null ? null : Formats.category(r.errorCategory()), r == null ? null : r.pipelineRunErrorMessage());
-        }
-        table.print(out);
+        Table.az(out, runs.stream().map(Views::runRow).toList());
     }
 
-    /** One run, every field, then its artifacts. */
+    /** One run's row, then its per-artifact results (this project's addition) when it has any. */
     static void run(PrintStream out, PipelineRun run) {
+        runs(out, List.of(run));
         PipelineRunResponse r = run.response();
-        List<String[]> fields = new ArrayList<>();
-        fields.add(field("Name", run.name()));
-        fields.add(field("Pipeline", pipeline(run)));
-        fields.add(field("Status", run.status()));
-        if (r != null) {
-            fields.add(field("Start time", Formats.time(r.startTime())));
-            fields.add(field("Finish time", Formats.time(r.finishTime())));
-            fields.add(field("Duration", Formats.duration(r.startTime(), r.finishTime())));
-            fields.add(field("Progress", r.progress().percentage() + "% (" + Formats.bytes(r.progress().bytesDone())
-                    + ", artifacts " + r.progress().artifactsDone() + "/" + r.progress().artifactsTotal() + ")"));
-        }
-        BlobLocation blob = run.request().target() != null ? run.request().target() : run.request().source();
-        BlobLocation done = r == null ? null : (r.target() != null ? r.target() : r.source());
-        fields.add(field(run.request().target() != null ? "Target blob" : "Source blob",
-                done != null && done.uri() != null ? done.uri() : blob.name()));
-        if (run.request().targetRepository() != null) {
-            fields.add(field("Target repository", run.request().targetRepository()));
-        }
-        if (r != null) {
-            fields.add(field("Catalog digest", r.catalogDigest()));
-            if (r.trigger() != null && r.trigger().sourceTrigger() != null) {
-                fields.add(field("Triggered at", Formats.time(r.trigger().sourceTrigger().timestamp())));
-            }
-        }
-        if (!run.forceUpdateTag().isEmpty()) {
-            fields.add(field("Force update tag", run.forceUpdateTag()));
-        }
-        if (r != null && r.errorCategory() != null) {
-            fields.add(field("Error category", Formats.category(r.errorCategory())));
-        }
-        if (r != null && r.pipelineRunErrorMessage() != null) {
-            fields.add(field("Error message", r.pipelineRunErrorMessage()));
-        }
-        Table.fields(out, fields);
         if (r != null && !r.artifactResults().isEmpty()) {
             out.println();
             Table table = new Table("ARTIFACT", "DIGEST", "RESULT", "CATEGORY", "MESSAGE");
@@ -120,29 +65,30 @@ final class Views {
                 table.row(a.artifact(), a.digest(), a.status(), Formats.category(a.category()), a.message());
             }
             table.print(out);
-        } else if (r != null && !r.importedArtifacts().isEmpty()) {
-            out.println();
-            out.println("Imported: " + String.join(", ", r.importedArtifacts()));
         }
     }
 
-    /** {@code export/<name>} or {@code import/<name>}. */
-    static String pipeline(PipelineRun run) {
-        ResourceNames.PipelineId id = run.request().pipeline();
-        return id.kind().label() + "/" + id.name();
+    private static Map<String, String> runRow(PipelineRun run) {
+        PipelineRunResponse r = run.response();
+        ResourceNames.PipelineId pipeline = run.request().pipeline();
+        Map<String, String> row = row("NAME", run.name(), "PIPELINE", pipeline.name(),
+                "START_TIME", r == null ? null : Formats.azStartTime(r.startTime()),
+                "DURATION", r == null ? null : Formats.azDuration(r.startTime(), r.finishTime()));
+        if (pipeline.kind() == PipelineKind.IMPORT) {
+            boolean triggered = r != null && r.trigger() != null && r.trigger().sourceTrigger() != null;
+            row.put("SOURCE_TRIGGER", triggered ? "True" : "False");
+        }
+        row.put("STATUS", r == null ? null : AzRunJson.serviceStatus(r.status()));
+        row.put("ERROR_MESSAGE", r == null ? null : r.pipelineRunErrorMessage());
+        return row;
     }
 
-    private static void container(List<String[]> fields, String role, StorageContainer c) {
-        fields.add(field(role + " container", c.uri()));
-        fields.add(field("Secret URI", c.secretUri()));
-        fields.add(field("Storage access mode", c.accessMode()));
-    }
-
-    private static String options(java.util.Set<PipelineOption> options) {
-        return options.stream().map(Enum::name).collect(Collectors.joining(" "));
-    }
-
-    private static String[] field(String name, Object value) {
-        return new String[] {name, value == null ? null : value.toString()};
+    /** {@code {"key": value, ...}} in order. */
+    private static Map<String, String> row(String... keysAndValues) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            row.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return row;
     }
 }
