@@ -56,7 +56,7 @@ final class AzJson {
         this.client = client;
     }
 
-    /** A pipeline, a run, or a list of them, in az's form. */
+    /** A pipeline, a run, or a list of them, in az's form; any other value in the API's JSON form. */
     JsonNode of(Object value) {
         if (value instanceof Collection<?> list) {
             ArrayNode array = Json.mapper().createArrayNode();
@@ -72,7 +72,8 @@ final class AzJson {
         if (value instanceof PipelineRun run) {
             return new AzRunJson(this).run(run);
         }
-        throw new IllegalArgumentException("No az form for a " + value.getClass().getSimpleName());
+        // Not a service resource (a copy's result): the API's own JSON form.
+        return Json.mapper().valueToTree(value);
     }
 
     ObjectNode exportPipeline(ExportPipeline p) {

@@ -74,7 +74,7 @@ class LauncherTest {
         assertThat(quickstart.exitCode()).as(quickstart.describe()).isZero();
         assertThat(quickstart.err()).doesNotContain("Building the transfer command line");
         assertThat(quickstart.out())
-                .containsSubsequence("NAME", "PIPELINE", "START TIME", "DURATION", "STATUS", "ERROR MESSAGE")
+                .containsSubsequence("NAME", "PIPELINE", "START_TIME", "DURATION", "STATUS", "ERROR_MESSAGE")
                 .contains("quickexportrun", "quickimportrun", "Succeeded")
                 .contains("OK: 3 artifacts moved through");
         for (Map.Entry<String, String> artifact : Samples.digests(clone.resolve("examples/sample-layout")).entrySet()) {

@@ -35,9 +35,13 @@ class PipelineCommandsTest {
         JsonNode json = created.json();
         assertThat(json.path("name").asText()).isEqualTo("myexport");
         assertThat(json.path("provisioningState").asText()).isEqualTo("Succeeded");
-        assertThat(json.path("registry").asText()).isEqualTo(layout);
+        assertThat(json.path("type").asText()).isEqualTo("Microsoft.ContainerRegistry/registries/exportPipelines");
+        // Not an ACR registry: the library's local id, and the registry under ocitransfer.
+        assertThat(json.path("id").asText()).isEqualTo("/exportPipelines/myexport");
+        assertThat(json.path("ocitransfer").path("registry").asText()).isEqualTo(layout);
+        assertThat(json.path("target").path("type").asText()).isEqualTo("AzureStorageBlobContainer");
         assertThat(json.path("target").path("uri").asText()).isEqualTo(container);
-        assertThat(json.path("target").path("accessMode").asText()).isEqualTo("SasToken");
+        assertThat(json.path("target").path("storageAccessMode").asText()).isEqualTo("SasToken");
         assertThat(json.path("options")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("OverwriteBlobs", "ContinueOnErrors");
 
@@ -46,8 +50,10 @@ class PipelineCommandsTest {
         assertThat(shown.json()).isEqualTo(json);
 
         Cli.Result table = cli.run("export-pipeline", "show", "-n", "myexport");
-        assertThat(table.out()).contains("Name:", "myexport", "Provisioning state:", "Succeeded", container,
-                "OverwriteBlobs");
+        assertThat(table.out().lines().toList()).containsExactly(
+                "NAME      PROVISIONING_STATE    STORAGE_ACCOUNT",
+                "--------  --------------------  " + "-".repeat(Math.max(17, container.length())),
+                "myexport  Succeeded             " + container);
 
         cli.run("export-pipeline", "create", "-n", "otherexport", "-r", layout, "-c", container);
         Cli.Result listed = cli.run("export-pipeline", "list", "-o", "json");
@@ -56,7 +62,8 @@ class PipelineCommandsTest {
         assertThat(listed.json()).extracting(n -> n.path("name").asText())
                 .containsExactlyInAnyOrder("myexport", "otherexport");
         Cli.Result listTable = cli.run("export-pipeline", "list");
-        assertThat(listTable.out().lines().findFirst().orElseThrow()).contains("NAME", "REGISTRY", "STORAGE CONTAINER");
+        assertThat(listTable.out().lines().findFirst().orElseThrow())
+                .containsSubsequence("NAME", "PROVISIONING_STATE", "STORAGE_ACCOUNT");
         assertThat(listTable.out()).contains("myexport", "otherexport");
 
         Cli.Result deleted = cli.run("export-pipeline", "delete", "-n", "myexport");
@@ -79,19 +86,19 @@ class PipelineCommandsTest {
         assertThat(json.path("name").asText()).isEqualTo("myimport");
         assertThat(json.path("provisioningState").asText()).isEqualTo("Succeeded");
         assertThat(json.path("source").path("uri").asText()).isEqualTo(container);
-        assertThat(json.path("source").path("secretUri").asText()).isEqualTo("env:MY_SAS");
-        assertThat(json.path("sourceTrigger").asText()).isEqualTo("Disabled");
+        assertThat(json.path("source").path("keyVaultUri").asText()).isEqualTo("env:MY_SAS");
+        assertThat(json.path("trigger").path("sourceTrigger").path("status").asText()).isEqualTo("Disabled");
         assertThat(json.path("options")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("OverwriteTags", "DeleteSourceBlobOnSuccess");
 
         Cli.Result defaults = cli.run("import-pipeline", "create", "-n", "otherimport", "-r", layout, "-c", container,
                 "-o", "json");
-        assertThat(defaults.json().path("sourceTrigger").asText()).isEqualTo("Enabled");
+        assertThat(defaults.json().path("trigger").path("sourceTrigger").path("status").asText()).isEqualTo("Enabled");
 
         assertThat(cli.run("import-pipeline", "show", "-n", "myimport", "-o", "json").json()).isEqualTo(json);
         assertThat(cli.run("import-pipeline", "list", "-o", "json").json())
                 .extracting(n -> n.path("name").asText()).containsExactlyInAnyOrder("myimport", "otherimport");
-        assertThat(cli.run("import-pipeline", "list").out()).contains("SOURCE TRIGGER", "Disabled", "Enabled");
+        assertThat(cli.run("import-pipeline", "list").out()).contains("SOURCE_TRIGGER", "Disabled", "Enabled");
 
         Cli.Result deleted = cli.run("import-pipeline", "delete", "-n", "myimport", "-o", "json");
         assertThat(deleted.exitCode()).as(deleted.describe()).isZero();

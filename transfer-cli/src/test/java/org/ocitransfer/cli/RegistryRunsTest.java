@@ -65,7 +65,7 @@ class RegistryRunsTest {
         JsonNode export = ok(cli.run("pipeline-run", "create", "-n", "atoblobrun", "-p", "fromregistrya",
                 "-t", "export", "-b", "a.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI, "-o", "json")).json();
         assertThat(export.path("response").path("status").asText()).isEqualTo("Succeeded");
-        assertThat(export.path("response").path("artifactResults")).extracting(n -> n.path("digest").asText())
+        assertThat(export.path("ocitransfer").path("artifactResults")).extracting(n -> n.path("digest").asText())
                 .containsExactly(expected.get(Samples.HELLO), expected.get(Samples.WORLD), expected.get(Samples.MULTI));
 
         DistributionRegistry b = registryB.registry();
@@ -103,7 +103,7 @@ class RegistryRunsTest {
         Cli.Result result = cli.run("pipeline-run", "create", "-n", "missingtagrun", "-p", "fromregistrya",
                 "-t", "export", "-b", "missing.tar", "-a", Samples.HELLO, "samples/hello:0.0.404");
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(ExitCodes.FAILED);
-        assertThat(result.out()).contains("Failed", "Error message:");
+        assertThat(result.out()).contains("STATUS", "ERROR_MESSAGE", "Failed", "samples/hello:0.0.404");
         String message = cli.run("pipeline-run", "show", "-n", "missingtagrun", "-o", "json").json()
                 .path("response").path("pipelineRunErrorMessage").asText();
         assertThat(message).contains("samples/hello:0.0.404");

@@ -53,7 +53,7 @@ class RunCommandsTest {
         assertThat(er.path("finishTime").asText()).isNotEmpty();
         assertThat(er.path("catalogDigest").asText()).matches("sha256:[0-9a-f]{64}");
         assertThat(er.path("target").path("uri").asText()).endsWith("samples.tar");
-        assertThat(er.has("pipelineRunErrorMessage")).isFalse();
+        assertThat(er.path("pipelineRunErrorMessage").isNull()).as("az prints null for no error").isTrue();
         assertThat(Files.isRegularFile(container.resolve("samples.tar"))).isTrue();
 
         Cli.Result imported = ok(cli.run("pipeline-run", "create", "-n", "importrun", "-p", "myimport", "-t", "import",
@@ -76,10 +76,15 @@ class RunCommandsTest {
 
         Cli.Result table = ok(cli.run("pipeline-run", "list"));
         String header = table.out().lines().findFirst().orElseThrow();
-        assertThat(header).containsSubsequence("NAME", "PIPELINE", "START TIME", "DURATION", "STATUS", "ERROR MESSAGE");
-        assertThat(table.out()).contains("exportrun", "export/myexport", "importrun", "import/myimport", "Succeeded");
+        // az's columns: the export run comes first, so the import runs' SOURCE_TRIGGER column is added last.
+        assertThat(header).containsSubsequence("NAME", "PIPELINE", "START_TIME", "DURATION", "STATUS", "ERROR_MESSAGE",
+                "SOURCE_TRIGGER");
+        assertThat(table.out()).containsPattern("exportrun +myexport +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"
+                + " +\\d\\d:\\d\\d:\\d\\d +Succeeded");
+        assertThat(table.out()).containsPattern("importrun +myimport .* +Succeeded +False");
         Cli.Result shown = ok(cli.run("pipeline-run", "show", "-n", "importrun"));
-        assertThat(shown.out()).contains("Status:", "Succeeded", "Catalog digest:", er.path("catalogDigest").asText());
+        assertThat(shown.out()).containsSubsequence("NAME", "SOURCE_TRIGGER", "STATUS", "importrun", "False",
+                "Succeeded", "ARTIFACT", Samples.HELLO);
         assertThat(ok(cli.run("pipeline-run", "show", "-n", "importrun", "-o", "json")).json()).isEqualTo(i);
     }
 
@@ -95,11 +100,13 @@ class RunCommandsTest {
         assertThat(failed.err()).contains("Run badrun failed: " + message, "Error category: NOT_FOUND (not retryable)");
         assertThat(container.resolve("bad.tar")).doesNotExist();
         // What kind of failure, for the run and for the artifact that failed: a missing tag, not worth retrying.
-        assertThat(response.path("errorCategory").asText()).isEqualTo("NOT_FOUND");
-        assertThat(response.path("retryable").isBoolean()).isTrue();
-        assertThat(response.path("retryable").asBoolean()).isFalse();
+        JsonNode extra = failed.json().path("ocitransfer");
+        assertThat(extra.path("status").asText()).isEqualTo("Failed");
+        assertThat(extra.path("errorCategory").asText()).isEqualTo("NOT_FOUND");
+        assertThat(extra.path("retryable").isBoolean()).isTrue();
+        assertThat(extra.path("retryable").asBoolean()).isFalse();
         JsonNode missing = null;
-        for (JsonNode result : response.path("artifactResults")) {
+        for (JsonNode result : extra.path("artifactResults")) {
             if (result.path("artifact").asText().equals("samples/hello:9.9")) {
                 missing = result;
             }
@@ -112,9 +119,8 @@ class RunCommandsTest {
 
         Cli.Result table = cli.run("pipeline-run", "show", "-n", "badrun");
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("Failed", "Error category:", "NOT_FOUND (not retryable)", "Error message:",
-                message);
-        assertThat(cli.run("pipeline-run", "list").out()).contains("badrun", "Failed", "NOT_FOUND", message);
+        assertThat(table.out()).contains("Failed", message, "NOT_FOUND (not retryable)");
+        assertThat(cli.run("pipeline-run", "list").out()).contains("badrun", "Failed", message);
     }
 
     @Test
@@ -139,23 +145,36 @@ class RunCommandsTest {
     }
 
     @Test
-    void cleanDryRunListsFailedRunsWithoutDeletingThem() {
+    void cleanDeletesTheRunsWhoseProvisioningStateIsFailedAsAzDoes() throws IOException {
         ok(cli.run("pipeline-run", "create", "-n", "goodrun", "-p", "myexport", "-t", "export", "-b", "good.tar",
                 "-a", Samples.WORLD));
         assertThat(cli.run("pipeline-run", "create", "-n", "badrun", "-p", "myexport", "-t", "export",
                 "-b", "bad.tar", "-a", "samples/nothing:1.0").exitCode()).isEqualTo(ExitCodes.FAILED);
+        // A run that completed with errors has provisioningState Succeeded: az's clean keeps it, so does ours.
+        ok(cli.run("export-pipeline", "create", "-n", "partialexport", "-r", "oci-layout:" + source,
+                "-c", container.toUri().toString(), "-z", "OverwriteBlobs", "ContinueOnErrors"));
+        Cli.Result partial = cli.run("pipeline-run", "create", "-n", "partialrun", "-p", "partialexport", "-t",
+                "export", "-b", "partial.tar", "-a", Samples.HELLO, "samples/nothing:1.0", "-o", "json");
+        assertThat(partial.exitCode()).as(partial.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(partial.json().path("ocitransfer").path("status").asText()).isEqualTo("CompletedWithErrors");
+        assertThat(partial.json().path("provisioningState").asText()).isEqualTo("Succeeded");
 
         Cli.Result dry = ok(cli.run("pipeline-run", "clean", "--dry-run", "-o", "json"));
         assertThat(dry.json()).extracting(n -> n.path("name").asText()).containsExactly("badrun");
+        assertThat(dry.err()).contains("Found 1 failed pipeline-runs to delete.",
+                "The following failed pipeline-runs would have been deleted:");
         assertThat(ok(cli.run("pipeline-run", "list", "-o", "json")).json())
-                .extracting(n -> n.path("name").asText()).containsExactlyInAnyOrder("goodrun", "badrun");
-        assertThat(ok(cli.run("pipeline-run", "clean", "--dry-run")).out()).contains("Would delete 1 failed run", "badrun");
+                .extracting(n -> n.path("name").asText()).containsExactlyInAnyOrder("goodrun", "badrun", "partialrun");
+        assertThat(ok(cli.run("pipeline-run", "clean", "--dry-run")).out()).contains("badrun", "ERROR_MESSAGE")
+                .doesNotContain("goodrun", "partialrun");
 
         Cli.Result clean = ok(cli.run("pipeline-run", "clean"));
-        assertThat(clean.out()).contains("Deleted 1 failed run", "badrun");
+        assertThat(clean.out()).isEmpty();
+        assertThat(clean.err()).contains("Found 1 failed pipeline-runs to delete.",
+                "Deletion complete: Deleted 1 failed pipeline-runs.", "0 deletions failed.");
         assertThat(ok(cli.run("pipeline-run", "list", "-o", "json")).json())
-                .extracting(n -> n.path("name").asText()).containsExactly("goodrun");
-        assertThat(ok(cli.run("pipeline-run", "clean", "--dry-run")).out()).contains("Would delete 0 failed runs");
+                .extracting(n -> n.path("name").asText()).containsExactly("goodrun", "partialrun");
+        assertThat(ok(cli.run("pipeline-run", "clean", "--dry-run", "-o", "json")).json()).isEmpty();
     }
 
     @Test
@@ -164,8 +183,12 @@ class RunCommandsTest {
                 "-a", Samples.HELLO));
         ok(cli.run("pipeline-run", "create", "-n", "secondrun", "-p", "myexport", "-t", "export", "-b", "b.tar",
                 "-a", Samples.WORLD));
+        // az lists oldest first and --top K keeps the last K: the newest.
+        assertThat(ok(cli.run("pipeline-run", "list", "-o", "json")).json())
+                .extracting(n -> n.path("name").asText()).containsExactly("firstrun", "secondrun");
         assertThat(ok(cli.run("pipeline-run", "list", "--top", "1", "-o", "json")).json())
                 .extracting(n -> n.path("name").asText()).containsExactly("secondrun");
+        assertThat(ok(cli.run("pipeline-run", "list", "--top", "5", "-o", "json")).json()).hasSize(2);
         Cli.Result zero = cli.run("pipeline-run", "list", "--top", "0");
         assertThat(zero.exitCode()).as(zero.describe()).isEqualTo(ExitCodes.USAGE);
         assertThat(zero.err()).contains("--top");
