@@ -39,28 +39,6 @@ final class Formats {
         return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** {@code 850ms}, {@code 4.2s}, {@code 3m 05s}, {@code 2h 04m}; {@code -} when it did not start. */
-    static String duration(Instant start, Instant end) {
-        if (start == null) {
-            return "-";
-        }
-        Duration d = Duration.between(start, end == null ? Instant.now() : end);
-        if (d.isNegative()) {
-            d = Duration.ZERO;
-        }
-        long seconds = d.getSeconds();
-        if (seconds < 1) {
-            return d.toMillis() + "ms";
-        }
-        if (seconds < 60) {
-            return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
-        }
-        if (seconds < 3600) {
-            return String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
-        }
-        return String.format(Locale.ROOT, "%dh %02dm", seconds / 3600, seconds % 3600 / 60);
-    }
-
     /**
      * An instant as az prints the service's times (Python's {@code isoformat()} of a UTC datetime):
      * {@code 2020-03-04T17:23:21.926152+00:00}, no fraction when it is zero; null for null.
