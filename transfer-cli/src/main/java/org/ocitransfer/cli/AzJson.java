@@ -105,8 +105,7 @@ final class AzJson {
         json.put("resourceGroup", ArmScope.resourceGroupOf(json.path("id").asText()));
         ObjectNode extra = extra(json, p.registry(), p.options(), p.identity());
         if (!p.verifyKeys().isEmpty()) {
-            ArrayNode keys = extra.putArray("verifyKeys");
-            p.verifyKeys().forEach(keys::add);
+            extra.set("verifyKeys", strings(p.verifyKeys()));
         }
         return json;
     }
