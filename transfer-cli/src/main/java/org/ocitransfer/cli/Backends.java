@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
+import org.ocitransfer.azure.keyvault.KeyVaultKeySigner;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
 import org.ocitransfer.azure.state.AzureBlobRecordStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
@@ -31,7 +32,8 @@ import reactor.core.publisher.Mono;
  *       credentials, then the environment's, then the docker {@code config.json} (its credential helpers, then
  *       its {@code auths}), then podman/skopeo's {@code auth.json}, then (for {@code *.azurecr.io})
  *       an Entra ID token exchanged for an ACR refresh token;</li>
- *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity) and Key Vault secrets.</li>
+ *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity), Key Vault secrets, and Key Vault keys that
+ *       sign archives.</li>
  * </ul>
  * Entra ID tokens come from azure-identity's DefaultAzureCredential (environment, workload identity, managed
  * identity with {@code AZURE_CLIENT_ID} for a user-assigned one, Azure CLI sign-in, ...), created only when first
@@ -50,7 +52,8 @@ final class Backends {
                 .orElse(AcrCredentialProvider.builder(AZURE).build());
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
                 .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
-                .secretStore(keyVault());
+                .secretStore(keyVault())
+                .signerFactory(KeyVaultKeySigner.builder(AZURE).build());
     }
 
     /** Records kept in an Azure container (the {@code --state-uri} option). */
