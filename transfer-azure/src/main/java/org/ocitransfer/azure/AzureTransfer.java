@@ -40,10 +40,11 @@ public final class AzureTransfer {
      */
     public static TransferClientBuilder clientBuilder(TokenCredential credential) {
         Objects.requireNonNull(credential, "a TokenCredential is needed for Azure (e.g. DefaultAzureCredential)");
+        KeyVaultSecretStore.Builder keyVault = KeyVaultSecretStore.builder(credential);
         return new TransferClientBuilder()
                 .blobStoreFactory(new AzureBlobStoreFactory(credential))
-                .secretStore(KeyVaultSecretStore.builder(credential).build())
-                .signerFactory(KeyVaultKeySigner.builder(credential).build())
+                .secretStore(keyVault.build())
+                .signerFactory(keyVault.buildKeySigner())
                 .registryFactory(new HttpRegistryFactory(b -> b.credentials(
                         AcrCredentialProvider.builder(credential).build()
                                 .orElse(HttpRegistryFactory.defaultCredentials()))));

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
-import org.ocitransfer.azure.keyvault.KeyVaultKeySigner;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
 import org.ocitransfer.azure.state.AzureBlobRecordStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
@@ -53,7 +52,7 @@ final class Backends {
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
                 .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
                 .secretStore(keyVault())
-                .signerFactory(KeyVaultKeySigner.builder(AZURE).build());
+                .signerFactory(KeyVaultSecretStore.builder(AZURE).buildKeySigner());
     }
 
     /** Records kept in an Azure container (the {@code --state-uri} option). */

@@ -13,9 +13,7 @@ import com.azure.security.keyvault.keys.models.KeyOperation;
 import com.azure.security.keyvault.keys.models.KeyType;
 import com.azure.security.keyvault.keys.models.KeyVaultKey;
 import java.security.PublicKey;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.azure.internal.blob.Redaction;
@@ -35,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * private key never leaves the vault. The key must be an EC P-256 key ({@code EC} or {@code EC-HSM}) permitting
  * {@code sign}; the identity needs the {@code sign} and {@code get} key permissions (role "Key Vault Crypto User").
  * The vault's r||s signature is stored in DER (see {@link CatalogSignatures}), so openssl verifies it with the key's
- * public key ({@code az keyvault key download --encoding PEM}).
+ * public key ({@code az keyvault key download --encoding PEM}). Build it with the vault settings of the secret store:
+ * {@code KeyVaultSecretStore.builder(credential).buildKeySigner()}.
  */
 public final class KeyVaultKeySigner implements CatalogSignerFactory {
 
@@ -46,16 +45,13 @@ public final class KeyVaultKeySigner implements CatalogSignerFactory {
     private final boolean verifyChallengeResource;
     private final Set<String> extraHosts;
 
-    private KeyVaultKeySigner(Builder b) {
-        this.credential = b.credential;
-        this.httpClient = b.httpClient;
-        this.verifyChallengeResource = b.verifyChallengeResource;
-        this.extraHosts = Set.copyOf(b.extraHosts);
-    }
-
-    /** A builder using {@code credential} (any Entra ID credential, e.g. azure-identity's DefaultAzureCredential). */
-    public static Builder builder(TokenCredential credential) {
-        return new Builder(credential);
+    /** Built by {@link KeyVaultSecretStore.Builder#buildKeySigner()}: the same credential, HTTP client and hosts. */
+    KeyVaultKeySigner(TokenCredential credential, HttpClient httpClient, boolean verifyChallengeResource,
+                      Set<String> extraHosts) {
+        this.credential = credential;
+        this.httpClient = httpClient;
+        this.verifyChallengeResource = verifyChallengeResource;
+        this.extraHosts = Set.copyOf(extraHosts);
     }
 
     @Override
@@ -167,40 +163,5 @@ public final class KeyVaultKeySigner implements CatalogSignerFactory {
         return new ArchiveSignatureException("Could not reach Key Vault to use the signing " + what + ": "
                 + e.getClass().getSimpleName() + ". Check the key URI, the network, and the vault's firewall or"
                 + " private endpoint", Redaction.signaturesOnly().scrubbedCopy(e), ErrorCategory.UNAVAILABLE);
-    }
-
-    /** Builds a {@link KeyVaultKeySigner}. */
-    public static final class Builder {
-        private final TokenCredential credential;
-        private HttpClient httpClient;
-        private boolean verifyChallengeResource = true;
-        private final Set<String> extraHosts = new HashSet<>();
-
-        private Builder(TokenCredential credential) {
-            this.credential = Objects.requireNonNull(credential, "a TokenCredential is needed to use Key Vault keys");
-        }
-
-        /** The HTTP client the SDK uses (e.g. one trusting a test certificate, or with a proxy). */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
-            return this;
-        }
-
-        /** Skips the SDK's check that the challenge's resource matches the vault's domain (loopback, private DNS). */
-        public Builder disableChallengeResourceVerification() {
-            this.verifyChallengeResource = false;
-            return this;
-        }
-
-        /** Also serves key URIs on this host ({@code host[:port]}), besides the clouds' vault hosts. */
-        public Builder vaultHost(String hostAndPort) {
-            this.extraHosts.add(hostAndPort.toLowerCase(Locale.ROOT));
-            return this;
-        }
-
-        /** The factory. */
-        public KeyVaultKeySigner build() {
-            return new KeyVaultKeySigner(this);
-        }
     }
 }

@@ -59,9 +59,9 @@ class KeyVaultKeySignerStandInTest {
     }
 
     private TransferClient client() {
-        KeyVaultKeySigner signer = KeyVaultKeySigner.builder(new EntraIdStandInCredential(cert, "home-tenant"))
+        KeyVaultKeySigner signer = KeyVaultSecretStore.builder(new EntraIdStandInCredential(cert, "home-tenant"))
                 .httpClient(TestHttpClients.trusting(cert)).disableChallengeResourceVerification()
-                .vaultHost(vault.host()).build();
+                .vaultHost(vault.host()).buildKeySigner();
         return new TransferClientBuilder().stateDirectory(dir.resolve("state")).signerFactory(signer).buildClient();
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -104,16 +105,8 @@ public final class PemKeys {
         String label = label(pem, where, "a PEM private key (-----BEGIN PRIVATE KEY-----)");
         switch (label) {
             case "PRIVATE KEY" -> {
-                byte[] der = body(pem, label, where);
-                for (String algorithm : new String[] {"EC", "Ed25519"}) {
-                    try {
-                        return supported(KeyFactory.getInstance(algorithm)
-                                .generatePrivate(new PKCS8EncodedKeySpec(der)), where);
-                    } catch (GeneralSecurityException e) {
-                        // Not this algorithm: try the next.
-                    }
-                }
-                throw invalid(where + " is a PKCS#8 private key of another kind (RSA, DSA, Ed448, ...): " + KINDS);
+                PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(body(pem, label, where));
+                return decode(factory -> factory.generatePrivate(spec), where, "PKCS#8 private key");
             }
             case "ENCRYPTED PRIVATE KEY" -> throw invalid(where + " is an encrypted private key: store it"
                     + " unencrypted in the secret (openssl pkey -in key.pem -out plain.pem; the secret store protects"
@@ -138,16 +131,8 @@ public final class PemKeys {
         String label = label(pem, where, "a PEM public key (-----BEGIN PUBLIC KEY-----)");
         switch (label) {
             case "PUBLIC KEY" -> {
-                byte[] der = body(pem, label, where);
-                for (String algorithm : new String[] {"EC", "Ed25519"}) {
-                    try {
-                        return supported(KeyFactory.getInstance(algorithm).generatePublic(
-                                new X509EncodedKeySpec(der)), where);
-                    } catch (GeneralSecurityException e) {
-                        // Not this algorithm: try the next.
-                    }
-                }
-                throw invalid(where + " is a public key of another kind (RSA, DSA, Ed448, ...): " + KINDS);
+                X509EncodedKeySpec spec = new X509EncodedKeySpec(body(pem, label, where));
+                return decode(factory -> factory.generatePublic(spec), where, "public key");
             }
             case "CERTIFICATE" -> {
                 try {
@@ -163,8 +148,24 @@ public final class PemKeys {
         }
     }
 
+    /** Reads a key with one JDK key factory of this format's algorithms after the other. */
+    private interface Decoder<K extends Key> {
+        K decode(KeyFactory factory) throws GeneralSecurityException;
+    }
+
+    private static <K extends Key> K decode(Decoder<K> decoder, String where, String kind) {
+        for (String algorithm : new String[] {"EC", "Ed25519"}) {
+            try {
+                return supported(decoder.decode(KeyFactory.getInstance(algorithm)), where);
+            } catch (GeneralSecurityException e) {
+                // Not this algorithm: try the next.
+            }
+        }
+        throw invalid(where + " is a " + kind + " of another kind (RSA, DSA, Ed448, ...): " + KINDS);
+    }
+
     /** Whether the key is one this format signs with (ECDSA P-256 or Ed25519); throws otherwise. */
-    private static <K extends java.security.Key> K supported(K key, String where) {
+    private static <K extends Key> K supported(K key, String where) {
         if (key instanceof ECKey ec) {
             if (!ec.getParams().getOrder().equals(P256_ORDER)) {
                 throw invalid(where + " is an ECDSA key on another curve than P-256 (a "
