@@ -53,6 +53,22 @@ final class BackendRouting {
         return PemKeys.signer(signingKeyUri, secrets);
     }
 
+    /**
+     * Checks that a signing key URI (null: none) has a form some signer factory or secret store reads; the key itself
+     * is read when a run signs.
+     *
+     * @throws IllegalArgumentException naming the accepted forms
+     */
+    void checkSigningKey(String signingKeyUri) {
+        if (signingKeyUri != null && !secrets.supports(signingKeyUri)
+                && signerFactories.stream().noneMatch(f -> f.supports(signingKeyUri))) {
+            throw new IllegalArgumentException("No secret store or signer reads the signing key '" + signingKeyUri
+                    + "': use a secret holding a PEM private key (file:/path, env:NAME, or with the Azure module"
+                    + " https://<vault>.vault.azure.net/secrets/<name>) or, with the Azure module, a Key Vault key"
+                    + " https://<vault>.vault.azure.net/keys/<name>[/<version>]");
+        }
+    }
+
     /** An import pipeline's verify keys (files or secrets holding PEM public keys), read now. */
     List<PublicKey> verifyKeys(List<String> fileOrSecret) {
         return PemKeys.publicKeys(fileOrSecret, secrets);

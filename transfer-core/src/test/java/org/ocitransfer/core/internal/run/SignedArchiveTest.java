@@ -2,6 +2,7 @@
 package org.ocitransfer.core.internal.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -107,6 +109,27 @@ class SignedArchiveTest {
         assertThat(runDocBlock(kind, "signed.tar", pub(key))).isZero();
         assertThat(runDocBlock(kind, "tampered.tar", pub(key))).isNotZero();
         assertThat(runDocBlock(kind, "signed.tar", pub(wrong))).isNotZero();
+    }
+
+    @Test
+    void aSigningKeyNoStoreReadsIsRefusedWhenThePipelineIsCreatedAndABadKeyWhenTheRunStarts() throws Exception {
+        try (TransferClient client = client()) {
+            assertThatThrownBy(() -> client.createOrUpdateExportPipeline(
+                    new ExportPipeline("badexp", source.location(), StorageContainer.of(container.toUri()), Set.of())
+                            .withSigningKeyUri("vault://nowhere/key"))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("No secret store or signer reads the signing key 'vault://nowhere/key'");
+            Path rsa = dir.resolve("rsa.pem");
+            openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", rsa.toString());
+            client.createOrUpdateExportPipeline(new ExportPipeline("rsaexp", source.location(),
+                    StorageContainer.of(container.toUri()), Set.of()).withSigningKeyUri("file:" + rsa));
+            PipelineRun run = client.createOrUpdatePipelineRun("rsarun", PipelineRunRequest.export("rsaexp",
+                    "rsa.tar", List.of("team/app:1.0")), null);
+            assertThat(run.status()).isEqualTo(RunStatus.Failed);
+            assertThat(run.response().errorCategory()).isEqualTo(ErrorCategory.INVALID_INPUT);
+            assertThat(run.response().pipelineRunErrorMessage()).contains("the signing key file:" + rsa,
+                    "use an ECDSA P-256 or Ed25519 key").doesNotContain(Files.readString(rsa).substring(40, 80));
+            assertThat(container.resolve("rsa.tar")).doesNotExist();
+        }
     }
 
     private TransferClient client() {
