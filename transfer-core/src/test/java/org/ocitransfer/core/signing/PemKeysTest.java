@@ -117,6 +117,26 @@ class PemKeysTest {
     }
 
     @Test
+    void hostileSignatureBytesVerifyAsFalseNeverAsAnError() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp256r1"));
+        List<PublicKey> keys = List.of(ec.generateKeyPair().getPublic(),
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+        String catalogDigest = Digest.sha256("catalog".getBytes()).toString();
+        java.util.Random random = new java.util.Random(7);
+        for (int length : new int[] {0, 1, 8, 63, 64, 65, 70, 71, 72, 1024}) {
+            byte[] junk = new byte[length];
+            random.nextBytes(junk);
+            if (length > 2) {
+                junk[0] = 0x30; // a DER SEQUENCE with a lying length
+                junk[1] = (byte) (length - 2);
+            }
+            assertThat(CatalogSignatures.check(catalogDigest, junk, keys).status())
+                    .as("%d bytes", length).isEqualTo(SignatureCheck.Status.INVALID);
+        }
+    }
+
+    @Test
     void aCheckSaysUnsignedSignedValidOrInvalid() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
         var pair = generator.generateKeyPair();
