@@ -105,6 +105,8 @@ class KeyVaultKeySignerStandInTest {
         String notSigning = vault.createEcKey("encrypt-only", "verify");
         String denied = vault.createEcKey("denied", "sign", "verify");
         vault.deny("denied");
+        String readOnly = vault.createEcKey("readonly", "sign", "verify");
+        vault.denySign("readonly");
         try (TransferClient client = client()) {
             assertFailed(export(client, "https://" + vault.host() + "/keys/absent", "absent.tar"),
                     ErrorCategory.NOT_FOUND, "key absent in Key Vault 127.0.0.1 was not found");
@@ -112,6 +114,9 @@ class KeyVaultKeySignerStandInTest {
                     "lacks the get permission on keys");
             assertFailed(export(client, notSigning, "notsigning.tar"), ErrorCategory.INVALID_INPUT,
                     "does not permit the sign operation");
+            // Read at run start, refused when the archive is planned and signed: still nothing written.
+            assertFailed(export(client, readOnly, "readonly.tar"), ErrorCategory.DENIED,
+                    "lacks the sign permission on keys");
         }
         assertThat(vault.signatures()).isZero();
         assertThat(container.toFile().list()).isEmpty();

@@ -46,6 +46,7 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
     private final String tenant = UUID.randomUUID().toString();
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final Set<String> signDenied = ConcurrentHashMap.newKeySet();
     private final AtomicInteger signatures = new AtomicInteger();
 
     private record Key(String version, KeyPair pair, List<String> ops) {
@@ -97,6 +98,11 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
         denied.add(name);
     }
 
+    /** Denies (403) signing with this key but not reading it, as if the identity had only the get permission. */
+    public void denySign(String name) {
+        signDenied.add(name);
+    }
+
     /** How many signatures it made. */
     public int signatures() {
         return signatures.get();
@@ -124,7 +130,7 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
                         + " was not found in this key vault."));
                 return;
             }
-            if (denied.contains(name)) {
+            if (denied.contains(name) || (sign && signDenied.contains(name))) {
                 send(exchange, 403, KeyVaultStandIn.error("Forbidden", "The user, group or application does not"
                         + " have keys " + (get ? "get" : "sign") + " permission on key vault 'stand-in'."));
                 return;

@@ -20,7 +20,8 @@ import org.ocitransfer.core.signing.CatalogSigner;
 /**
  * The whole archive, planned to the byte before anything is written: every entry's header, offset and size, the
  * bytes of {@code oci-layout}, {@code index.json} and {@code catalog.json}, the total size and the catalogDigest.
- * Planning is pure computation (no I/O). Because every offset is known up front, regions of the archive can be
+ * Planning is pure computation (no I/O), but for a signed archive's one call to its signer (a Key Vault key signs
+ * over the network), before any byte is written. Because every offset is known up front, regions of the archive can be
  * written independently (see {@link ArchiveWriter#writeEntry}).
  *
  * <p>Layout: {@code oci-layout}, {@code index.json}, {@code catalog.json}, when signed {@code catalog.json.sig},
