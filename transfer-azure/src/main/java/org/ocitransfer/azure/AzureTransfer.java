@@ -5,6 +5,7 @@ import com.azure.core.credential.TokenCredential;
 import java.util.Objects;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
+import org.ocitransfer.azure.keyvault.KeyVaultKeySigner;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
@@ -12,8 +13,8 @@ import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 /**
  * The common Azure setup in one call: a {@link TransferClientBuilder} whose pipelines reach Azure Blob Storage
  * containers (SAS token from Key Vault, or the managed identity of {@code credential}), read SAS tokens from Key Vault
- * secret URIs, and sign in to Azure Container Registry ({@code *.azurecr.io} and the sovereign clouds) with an Entra ID
- * token, other registries with the default credentials (environment, docker config, containers' auth.json).
+ * secret URIs, sign archives with Key Vault keys ({@link KeyVaultKeySigner}), and sign in to Azure Container Registry
+ * ({@code *.azurecr.io} and the sovereign clouds) with an Entra ID token, other registries with the default credentials (environment, docker config, containers' auth.json).
  *
  * <pre>{@code
  * TransferClient client = AzureTransfer.clientBuilder(new DefaultAzureCredentialBuilder().build()).buildClient();
@@ -39,9 +40,11 @@ public final class AzureTransfer {
      */
     public static TransferClientBuilder clientBuilder(TokenCredential credential) {
         Objects.requireNonNull(credential, "a TokenCredential is needed for Azure (e.g. DefaultAzureCredential)");
+        KeyVaultSecretStore.Builder keyVault = KeyVaultSecretStore.builder(credential);
         return new TransferClientBuilder()
                 .blobStoreFactory(new AzureBlobStoreFactory(credential))
-                .secretStore(KeyVaultSecretStore.builder(credential).build())
+                .secretStore(keyVault.build())
+                .signerFactory(keyVault.buildKeySigner())
                 .registryFactory(new HttpRegistryFactory(b -> b.credentials(
                         AcrCredentialProvider.builder(credential).build()
                                 .orElse(HttpRegistryFactory.defaultCredentials()))));

@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
  *       credentials, then the environment's, then the docker {@code config.json} (its credential helpers, then
  *       its {@code auths}), then podman/skopeo's {@code auth.json}, then (for {@code *.azurecr.io})
  *       an Entra ID token exchanged for an ACR refresh token;</li>
- *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity) and Key Vault secrets.</li>
+ *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity), Key Vault secrets, and Key Vault keys that
+ *       sign archives.</li>
  * </ul>
  * Entra ID tokens come from azure-identity's DefaultAzureCredential (environment, workload identity, managed
  * identity with {@code AZURE_CLIENT_ID} for a user-assigned one, Azure CLI sign-in, ...), created only when first
@@ -50,7 +51,8 @@ final class Backends {
                 .orElse(AcrCredentialProvider.builder(AZURE).build());
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
                 .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
-                .secretStore(keyVault());
+                .secretStore(keyVault())
+                .signerFactory(KeyVaultSecretStore.builder(AZURE).buildKeySigner());
     }
 
     /** Records kept in an Azure container (the {@code --state-uri} option). */

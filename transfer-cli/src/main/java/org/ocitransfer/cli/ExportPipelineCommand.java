@@ -47,11 +47,18 @@ final class ExportPipelineCommand {
                 description = "Space separated: OverwriteBlobs ContinueOnErrors IncludeReferrers.")
         List<String> options;
 
+        @Option(names = "--signing-key-uri", paramLabel = "URI",
+                description = "Sign every archive's catalog with this key: a secret (file:/path, env:NAME,"
+                        + " https://<vault>.vault.azure.net/secrets/<name>) holding a PEM PKCS#8 private key, ECDSA"
+                        + " P-256 or Ed25519, or a Key Vault key https://<vault>.vault.azure.net/keys/<name>[/<version>]"
+                        + " (EC P-256; the private key never leaves the vault).")
+        String signingKeyUri;
+
         @Override
         int run(TransferClient client) {
             ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(name, registry,
                     Arguments.container(containerUri, secretUri, accessMode),
-                    Arguments.options(options, PipelineKind.EXPORT)));
+                    Arguments.options(options, PipelineKind.EXPORT)).withSigningKeyUri(signingKeyUri));
             print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }

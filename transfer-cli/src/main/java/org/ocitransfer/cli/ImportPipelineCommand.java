@@ -54,12 +54,19 @@ final class ImportPipelineCommand {
                         + " ${DEFAULT-VALUE}).")
         boolean sourceTrigger;
 
+        @Option(names = "--verify-key", paramLabel = "FILE-OR-SECRET",
+                description = "Import only archives signed by this key (repeatable: by any of them): a PEM public key"
+                        + " file, or a secret (file:/path, env:NAME, a Key Vault secret URI) holding one. Unsigned,"
+                        + " otherwise signed or altered archives are refused before anything is written.")
+        List<String> verifyKeys;
+
         @Override
         int run(TransferClient client) {
             ImportPipeline pipeline = client.createOrUpdateImportPipeline(new ImportPipeline(name, registry,
                     Arguments.container(containerUri, secretUri, accessMode),
                     sourceTrigger ? TriggerStatus.Enabled : TriggerStatus.Disabled,
-                    Arguments.options(options, PipelineKind.IMPORT), null));
+                    Arguments.options(options, PipelineKind.IMPORT), null)
+                    .withVerifyKeys(verifyKeys));
             print(pipeline, out -> Views.importPipeline(out, pipeline));
             return ExitCodes.OK;
         }

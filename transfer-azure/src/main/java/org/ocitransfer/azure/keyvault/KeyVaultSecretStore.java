@@ -215,5 +215,14 @@ public final class KeyVaultSecretStore implements SecretStore {
         public KeyVaultSecretStore build() {
             return new KeyVaultSecretStore(this);
         }
+
+        /**
+         * A signer factory for Key Vault keys ({@code https://<vault>.vault.azure.net/keys/<name>[/<version>]}) with
+         * this builder's credential, HTTP client, challenge check and extra vault hosts: an export pipeline's
+         * signingKeyUri naming such a key is signed in the vault ({@link KeyVaultKeySigner}).
+         */
+        public KeyVaultKeySigner buildKeySigner() {
+            return new KeyVaultKeySigner(credential, httpClient, verifyChallengeResource, extraHosts);
+        }
     }
 }

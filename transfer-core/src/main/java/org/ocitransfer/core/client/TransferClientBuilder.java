@@ -17,6 +17,7 @@ import org.ocitransfer.core.registry.layout.OciLayoutRegistryFactory;
 import org.ocitransfer.core.internal.run.ExportRunner;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.secret.SecretStores;
+import org.ocitransfer.core.signing.CatalogSignerFactory;
 import org.ocitransfer.core.state.LocalRecordStore;
 import org.ocitransfer.core.state.RecordStore;
 import org.ocitransfer.core.trigger.SourceTriggerWatcher;
@@ -51,6 +52,7 @@ public final class TransferClientBuilder {
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
     private final List<BlobStoreFactory> blobStoreFactories = new ArrayList<>();
     private final List<SecretStore> secretStores = new ArrayList<>();
+    private final List<CatalogSignerFactory> signerFactories = new ArrayList<>();
     private int maxArtifactsPerRun = DEFAULT_MAX_ARTIFACTS;
     private int maxConcurrentRuns = 4;
     private Integer concurrency;
@@ -89,6 +91,15 @@ public final class TransferClientBuilder {
     /** Adds a secret store; asked before the built-in {@code env:} and {@code file:} stores. */
     public TransferClientBuilder secretStore(SecretStore store) {
         secretStores.add(store);
+        return this;
+    }
+
+    /**
+     * Adds a way to sign archives with a key that is not a PEM secret (e.g. a Key Vault key): asked for an export
+     * pipeline's signingKeyUri before it is read as a secret holding a PEM private key.
+     */
+    public TransferClientBuilder signerFactory(CatalogSignerFactory factory) {
+        signerFactories.add(factory);
         return this;
     }
 
@@ -190,6 +201,7 @@ public final class TransferClientBuilder {
         bf.add(new LocalDirectoryBlobStoreFactory());
         SecretStores secrets = SecretStores.of(secretStores).with(SecretStores.builtIn());
         return new DefaultTransferClient(store, rf, Map.copyOf(registries), bf, secrets, maxArtifactsPerRun,
-                maxConcurrentRuns, concurrency != null ? concurrency : defaultConcurrency(), quietHeartbeat);
+                maxConcurrentRuns, concurrency != null ? concurrency : defaultConcurrency(), quietHeartbeat,
+                signerFactories);
     }
 }

@@ -41,7 +41,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
     /** The resource named in the challenge. */
     public static final String RESOURCE = "https://vault.azure.net";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpsServer server;
     private final String tenant;
@@ -58,6 +58,15 @@ public final class KeyVaultStandIn implements AutoCloseable {
 
     /** Starts the stand-in on a free loopback port, presenting {@code certificate}. */
     public static KeyVaultStandIn start(SelfSignedCertificate certificate) {
+        HttpsServer server = server(certificate);
+        KeyVaultStandIn standIn = new KeyVaultStandIn(server, UUID.randomUUID().toString());
+        server.createContext("/", standIn::handle);
+        server.start();
+        return standIn;
+    }
+
+    /** An unstarted TLS server on a free loopback port presenting {@code certificate}, with 4 daemon threads. */
+    static HttpsServer server(SelfSignedCertificate certificate) {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
@@ -66,10 +75,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             }));
-            KeyVaultStandIn standIn = new KeyVaultStandIn(server, UUID.randomUUID().toString());
-            server.createContext("/", standIn::handle);
-            server.start();
-            return standIn;
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Key Vault stand-in", e);
         }
@@ -130,17 +136,8 @@ public final class KeyVaultStandIn implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+            if (challenged(exchange, tenant)) {
                 challenges.incrementAndGet();
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\""
-                        + "https://login.microsoftonline.com/" + tenant + "\", resource=\"" + RESOURCE + "\"");
-                send(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
-                return;
-            }
-            String query = exchange.getRequestURI().getRawQuery();
-            if (query == null || !query.contains("api-version=")) {
-                send(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
                 return;
             }
             String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
@@ -176,6 +173,26 @@ public final class KeyVaultStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers a request without a bearer token with Key Vault's 401 challenge, and one without api-version with 400:
+     * whether it answered (the request is then done).
+     */
+    static boolean challenged(HttpExchange exchange, String tenant) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\""
+                    + "https://login.microsoftonline.com/" + tenant + "\", resource=\"" + RESOURCE + "\"");
+            send(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
+            return true;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null || !query.contains("api-version=")) {
+            send(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
+            return true;
+        }
+        return false;
+    }
+
     private String[] find(String name, String version) {
         List<String[]> all = versions.get(name);
         if (all == null || all.isEmpty()) {
@@ -187,13 +204,13 @@ public final class KeyVaultStandIn implements AutoCloseable {
         return all.stream().filter(v -> v[0].equals(version)).findFirst().orElse(null);
     }
 
-    private static ObjectNode error(String code, String message) {
+    static ObjectNode error(String code, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("error").put("code", code).put("message", message);
         return body;
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);

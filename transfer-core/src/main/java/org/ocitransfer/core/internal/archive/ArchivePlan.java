@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,20 @@ import java.util.TreeMap;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.content.MediaTypes;
+import org.ocitransfer.core.signing.CatalogSignatures;
+import org.ocitransfer.core.signing.CatalogSigner;
 
 /**
  * The whole archive, planned to the byte before anything is written: every entry's header, offset and size, the
  * bytes of {@code oci-layout}, {@code index.json} and {@code catalog.json}, the total size and the catalogDigest.
- * Planning is pure computation (no I/O). Because every offset is known up front, regions of the archive can be
+ * Planning is pure computation (no I/O), but for a signed archive's one call to its signer (a Key Vault key signs
+ * over the network), before any byte is written. Because every offset is known up front, regions of the archive can be
  * written independently (see {@link ArchiveWriter#writeEntry}).
  *
- * <p>Layout: {@code oci-layout}, {@code index.json}, {@code catalog.json}, then {@code blobs/<alg>/<hex>} in the
- * request's order (each digest once), then two zero records. No block padding follows.
+ * <p>Layout: {@code oci-layout}, {@code index.json}, {@code catalog.json}, when signed {@code catalog.json.sig},
+ * then {@code blobs/<alg>/<hex>} in the request's order (each digest once), then two zero records. No block padding
+ * follows. The signature is planned like every other entry: it signs the catalogDigest, and catalog.json's blob
+ * offsets count from the first blob entry, so neither the catalog nor the signature depends on the other's size.
  */
 public final class ArchivePlan {
 
@@ -31,6 +37,8 @@ public final class ArchivePlan {
     public static final String INDEX_JSON = "index.json";
     /** Name of the catalog entry. */
     public static final String CATALOG_JSON = "catalog.json";
+    /** Name of the signature entry (signed archives only). */
+    public static final String CATALOG_SIG = CatalogSignatures.ENTRY;
 
     private static final byte[] OCI_LAYOUT_BYTES =
             "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -39,13 +47,14 @@ public final class ArchivePlan {
     private final Map<String, PlannedEntry> blobEntries;
     private final byte[] indexJson;
     private final byte[] catalogJson;
+    private final byte[] signature;
     private final Catalog catalog;
     private final String catalogDigest;
     private final long blobsOffset;
     private final long totalSize;
 
-    private ArchivePlan(List<PlannedEntry> entries, byte[] indexJson, byte[] catalogJson, Catalog catalog,
-                        long blobsOffset, long totalSize) {
+    private ArchivePlan(List<PlannedEntry> entries, byte[] indexJson, byte[] catalogJson, byte[] signature,
+                        Catalog catalog, long blobsOffset, long totalSize) {
         this.entries = List.copyOf(entries);
         Map<String, PlannedEntry> byDigest = new LinkedHashMap<>();
         for (PlannedEntry e : entries) {
@@ -56,6 +65,7 @@ public final class ArchivePlan {
         this.blobEntries = Collections.unmodifiableMap(byDigest);
         this.indexJson = indexJson;
         this.catalogJson = catalogJson;
+        this.signature = signature;
         this.catalog = catalog;
         this.catalogDigest = Digest.sha256(catalogJson).toString();
         this.blobsOffset = blobsOffset;
@@ -69,6 +79,17 @@ public final class ArchivePlan {
      *                                  sizes, an artifact root missing from the blobs, an artifact listed twice
      */
     public static ArchivePlan plan(ArchiveRequest request) {
+        return plan(request, null);
+    }
+
+    /**
+     * Plans the archive of a request, signed by {@code signer} (null: unsigned, the same bytes as
+     * {@link #plan(ArchiveRequest)}). The signer is called once, with the catalog's digest, before any offset after
+     * catalog.json is fixed.
+     *
+     * @throws IllegalArgumentException as {@link #plan(ArchiveRequest)}
+     */
+    public static ArchivePlan plan(ArchiveRequest request, CatalogSigner signer) {
         if (request.artifacts().isEmpty()) {
             throw new IllegalArgumentException("Archive for run " + request.runName()
                     + " has no artifacts: name at least one artifact to export");
@@ -118,19 +139,33 @@ public final class ArchivePlan {
         Catalog catalog = new Catalog(Catalog.FORMAT_VERSION, request.pipelineName(), request.runName(),
                 request.sourceRegistry(), indexDigest, catalogArtifacts, catalogBlobs);
         byte[] catalogJson = catalog.toJson();
+        byte[] signature = signer == null ? null : sign(signer, catalogJson);
 
-        List<PlannedEntry> entries = new ArrayList<>(blobs.size() + 3);
+        List<PlannedEntry> entries = new ArrayList<>(blobs.size() + 4);
         entries.add(metadataEntry(OCI_LAYOUT, OCI_LAYOUT_BYTES.length, 0));
         entries.add(metadataEntry(INDEX_JSON, indexJson.length, entries.get(0).end()));
         entries.add(metadataEntry(CATALOG_JSON, catalogJson.length, entries.get(1).end()));
-        long blobsOffset = entries.get(2).end();
+        if (signature != null) {
+            entries.add(metadataEntry(CATALOG_SIG, signature.length, entries.get(2).end()));
+        }
+        long blobsOffset = entries.get(entries.size() - 1).end();
         int i = 0;
         for (Descriptor d : blobs.values()) {
             long[] r = relative.get(i++);
             entries.add(new PlannedEntry(blobName(d), blobsOffset + r[0], blobsOffset + r[1], d.size(), d));
         }
         long totalSize = Math.addExact(Math.addExact(blobsOffset, rel), TarHeaders.TRAILER);
-        return new ArchivePlan(entries, indexJson, catalogJson, catalog, blobsOffset, totalSize);
+        return new ArchivePlan(entries, indexJson, catalogJson, signature, catalog, blobsOffset, totalSize);
+    }
+
+    private static byte[] sign(CatalogSigner signer, byte[] catalogJson) {
+        byte[] signature = signer.sign(HexFormat.of().parseHex(Digest.sha256(catalogJson).hex()));
+        if (signature == null || signature.length == 0 || signature.length > CatalogSignatures.MAX_BYTES) {
+            throw new IllegalStateException("Signer " + signer.describe() + " returned a signature of "
+                    + (signature == null ? "null" : signature.length + " bytes") + "; at most "
+                    + CatalogSignatures.MAX_BYTES + " are accepted");
+        }
+        return signature;
     }
 
     private static PlannedEntry metadataEntry(String name, long size, long offset) {
@@ -188,12 +223,17 @@ public final class ArchivePlan {
         return catalogJson.clone();
     }
 
+    /** The signature entry's bytes (a copy), when the archive is signed. */
+    public Optional<byte[]> signature() {
+        return Optional.ofNullable(signature).map(byte[]::clone);
+    }
+
     /** The catalog, as a value. */
     public Catalog catalog() {
         return catalog;
     }
 
-    /** Every entry in archive order: oci-layout, index.json, catalog.json, then the blobs. */
+    /** Every entry in archive order: oci-layout, index.json, catalog.json, catalog.json.sig if signed, the blobs. */
     public List<PlannedEntry> entries() {
         return entries;
     }
@@ -223,12 +263,13 @@ public final class ArchivePlan {
         return header;
     }
 
-    /** The content of a metadata entry (oci-layout, index.json or catalog.json), a copy. */
+    /** The content of a metadata entry (oci-layout, index.json, catalog.json or its signature), a copy. */
     public byte[] metadata(PlannedEntry entry) {
         return switch (entry.name()) {
             case OCI_LAYOUT -> OCI_LAYOUT_BYTES.clone();
             case INDEX_JSON -> indexJson.clone();
             case CATALOG_JSON -> catalogJson.clone();
+            case CATALOG_SIG -> signature.clone();
             default -> throw new IllegalArgumentException(entry.name() + " is a blob entry, not metadata");
         };
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,6 +27,8 @@ import org.ocitransfer.core.content.Manifests;
 import org.ocitransfer.core.registry.layout.LayoutIndex;
 import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.content.VerifyingInputStream;
+import org.ocitransfer.core.signing.CatalogSignatures;
+import org.ocitransfer.core.signing.SignatureCheck;
 
 /**
  * Reads a transfer archive, or any OCI-layout tar (skopeo's {@code oci-archive:}, oras, containerd): entries in any
@@ -54,17 +57,19 @@ public final class ArchiveReader implements AutoCloseable {
     private final List<IndexEntry> index;
     private final Catalog catalog;
     private final String catalogDigest;
+    private final byte[] signature;
     private final long bytesScanned;
     /** Every manifest reachable from index.json, parsed once at open, its descriptors shared (no bytes kept). */
     private final Map<String, Manifests.Parsed> manifests = new HashMap<>();
 
     private ArchiveReader(ArchiveSource source, Map<String, TarScanner.Entry> blobs, List<IndexEntry> index,
-                          Catalog catalog, String catalogDigest, long bytesScanned) {
+                          Catalog catalog, String catalogDigest, byte[] signature, long bytesScanned) {
         this.source = source;
         this.blobs = blobs;
         this.index = List.copyOf(index);
         this.catalog = catalog;
         this.catalogDigest = catalogDigest;
+        this.signature = signature;
         this.bytesScanned = bytesScanned;
     }
 
@@ -81,7 +86,8 @@ public final class ArchiveReader implements AutoCloseable {
     public static ArchiveReader open(ArchiveSource source, ReaderLimits limits) {
         TarScanner.Result scan = TarScanner.scan(source, limits, Map.of(
                 ArchivePlan.OCI_LAYOUT, MAX_OCI_LAYOUT_BYTES,
-                ArchivePlan.INDEX_JSON, limits.maxIndexBytes()));
+                ArchivePlan.INDEX_JSON, limits.maxIndexBytes(),
+                ArchivePlan.CATALOG_SIG, CatalogSignatures.MAX_BYTES));
         String where = source.describe();
         Map<String, TarScanner.Entry> blobs = new HashMap<>();
         long firstBlobHeader = -1;
@@ -128,8 +134,13 @@ public final class ArchiveReader implements AutoCloseable {
             }
             catalogDigest = "sha256:" + HexFormat.of().formatHex(sha256.digest());
         }
+        byte[] signature = scan.captured().get(ArchivePlan.CATALOG_SIG);
+        if (signature != null && catalog == null) {
+            throw refuse(where, "entry '" + ArchivePlan.CATALOG_SIG + "' signs a catalog.json the archive does not"
+                    + " hold: the archive was altered after it was written");
+        }
         ArchiveReader reader = new ArchiveReader(source, Map.copyOf(blobs), index, catalog, catalogDigest,
-                scan.bytesRead());
+                signature, scan.bytesRead());
         reader.checkGraphs(limits);
         return reader;
     }
@@ -410,6 +421,20 @@ public final class ArchiveReader implements AutoCloseable {
     /** {@code sha256:<hex>} of catalog.json's bytes, when the archive has one. */
     public Optional<String> catalogDigest() {
         return Optional.ofNullable(catalogDigest);
+    }
+
+    /** The bytes of the {@code catalog.json.sig} entry (a copy), when the archive is signed. */
+    public Optional<byte[]> signature() {
+        return Optional.ofNullable(signature).map(byte[]::clone);
+    }
+
+    /**
+     * What the archive's signature says: unsigned, signed (no keys given), or valid or invalid with the keys (any one
+     * of which may have signed it). This is the check an import pipeline with verify keys makes before it writes
+     * anything, and what {@code transfer archive inspect|verify} reports.
+     */
+    public SignatureCheck checkSignature(List<PublicKey> keys) {
+        return CatalogSignatures.check(catalogDigest, signature, keys);
     }
 
     /**

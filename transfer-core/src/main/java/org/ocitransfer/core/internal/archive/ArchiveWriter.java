@@ -74,7 +74,7 @@ public final class ArchiveWriter {
     }
 
     /**
-     * Divides a plan into regions that tile the archive in order: the three metadata entries together, then each blob
+     * Divides a plan into regions that tile the archive in order: the metadata entries together, then each blob
      * entry on its own, the end-of-archive marker with the last. When that makes more than {@code maxRegions},
      * consecutive blob entries are grouped (evenly by count) so there are at most {@code maxRegions}.
      *
@@ -85,8 +85,9 @@ public final class ArchiveWriter {
             throw new IllegalArgumentException("An archive needs at least one region, not " + maxRegions);
         }
         List<PlannedEntry> entries = plan.entries();
-        List<PlannedEntry> metadata = entries.subList(0, 3);
-        List<PlannedEntry> blobs = entries.subList(3, entries.size());
+        int metadataCount = (int) entries.stream().takeWhile(e -> !e.isBlob()).count();
+        List<PlannedEntry> metadata = entries.subList(0, metadataCount);
+        List<PlannedEntry> blobs = entries.subList(metadataCount, entries.size());
         List<List<PlannedEntry>> groups = new ArrayList<>();
         if (maxRegions == 1) {
             groups.add(entries);

@@ -7,12 +7,12 @@ import org.ocitransfer.core.content.Descriptor;
  * {@code [headerOffset, end())}: its header records (a PAX extended header when one is needed, then the ustar
  * header), {@code size} bytes of data from {@code dataOffset}, then zero padding to a 512-byte boundary.
  *
- * @param name         the entry's name ({@code oci-layout}, {@code index.json}, {@code catalog.json} or
- *                     {@code blobs/<alg>/<hex>})
+ * @param name         the entry's name ({@code oci-layout}, {@code index.json}, {@code catalog.json},
+ *                     {@code catalog.json.sig} or {@code blobs/<alg>/<hex>})
  * @param headerOffset where its first header record starts
  * @param dataOffset   where its data starts
  * @param size         its data's length
- * @param blob         the blob it stores, or null for the three metadata files
+ * @param blob         the blob it stores, or null for the metadata files
  */
 public record PlannedEntry(String name, long headerOffset, long dataOffset, long size, Descriptor blob) {
 
@@ -26,7 +26,7 @@ public record PlannedEntry(String name, long headerOffset, long dataOffset, long
         return dataOffset + TarHeaders.padded(size);
     }
 
-    /** Whether this entry stores a blob (rather than oci-layout, index.json or catalog.json). */
+    /** Whether this entry stores a blob (rather than a metadata file). */
     public boolean isBlob() {
         return blob != null;
     }

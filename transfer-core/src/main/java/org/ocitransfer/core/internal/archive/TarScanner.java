@@ -41,7 +41,7 @@ final class TarScanner {
     private static final Pattern SHA256_BLOB = Pattern.compile("blobs/sha256/[a-f0-9]{64}");
     private static final Pattern SHA512_BLOB = Pattern.compile("blobs/sha512/[a-f0-9]{128}");
     private static final Set<String> FILES = Set.of(ArchivePlan.OCI_LAYOUT, ArchivePlan.INDEX_JSON,
-            ArchivePlan.CATALOG_JSON);
+            ArchivePlan.CATALOG_JSON, ArchivePlan.CATALOG_SIG);
     /**
      * Top-level files {@code regctl image export} and {@code ctr images export} add beside the layout for
      * {@code docker load}: accepted and never read (the layout alone says what the archive holds).
@@ -51,7 +51,7 @@ final class TarScanner {
     static final int MAX_TRAILING_ZEROS = WINDOW;
     private static final Set<String> DIRECTORIES = Set.of("", "blobs", "blobs/sha256", "blobs/sha512");
     private static final String ALLOWED = "an OCI layout archive holds only the files oci-layout, index.json,"
-            + " catalog.json and blobs/<alg>/<hex> (sha256: 64 lowercase hex, sha512: 128), the directories"
+            + " catalog.json, catalog.json.sig and blobs/<alg>/<hex> (sha256: 64 lowercase hex, sha512: 128), the directories"
             + " blobs/ and blobs/<alg>/, and docker load's top-level manifest.json and repositories (ignored)";
 
     private final ArchiveSource source;

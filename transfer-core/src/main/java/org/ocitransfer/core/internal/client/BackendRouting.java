@@ -1,5 +1,6 @@
 package org.ocitransfer.core.internal.client;
 
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 import org.ocitransfer.api.StorageContainer;
@@ -9,6 +10,9 @@ import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.registry.Repository;
 import org.ocitransfer.core.secret.SecretStore;
+import org.ocitransfer.core.signing.CatalogSigner;
+import org.ocitransfer.core.signing.CatalogSignerFactory;
+import org.ocitransfer.core.signing.PemKeys;
 
 /**
  * Routes a pipeline's registry URI and storage container to the client that opens them (the registries given by
@@ -21,13 +25,53 @@ final class BackendRouting {
     private final Map<String, Registry> registries;
     private final List<BlobStoreFactory> blobStoreFactories;
     private final SecretStore secrets;
+    private final List<CatalogSignerFactory> signerFactories;
 
     BackendRouting(List<RegistryFactory> registryFactories, Map<String, Registry> registries,
-                   List<BlobStoreFactory> blobStoreFactories, SecretStore secrets) {
+                   List<BlobStoreFactory> blobStoreFactories, SecretStore secrets,
+                   List<CatalogSignerFactory> signerFactories) {
         this.registryFactories = List.copyOf(registryFactories);
         this.registries = registries;
         this.blobStoreFactories = List.copyOf(blobStoreFactories);
         this.secrets = secrets;
+        this.signerFactories = List.copyOf(signerFactories);
+    }
+
+    /**
+     * The signer of an export pipeline's signingKeyUri (null: none): the first signer factory that supports it, else
+     * a PEM private key read from the client's secrets.
+     */
+    CatalogSigner signer(String signingKeyUri) {
+        if (signingKeyUri == null) {
+            return null;
+        }
+        for (CatalogSignerFactory factory : signerFactories) {
+            if (factory.supports(signingKeyUri)) {
+                return factory.open(signingKeyUri, secrets);
+            }
+        }
+        return PemKeys.signer(signingKeyUri, secrets);
+    }
+
+    /**
+     * Checks that a signing key URI (null: none) has a form some signer factory or secret store reads; the key itself
+     * is read when a run signs.
+     *
+     * @throws IllegalArgumentException naming the accepted forms
+     */
+    void checkSigningKey(String signingKeyUri) {
+        if (signingKeyUri != null && !secrets.supports(signingKeyUri)
+                && signerFactories.stream().noneMatch(f -> f.supports(signingKeyUri))) {
+            throw new IllegalArgumentException("No secret store or signer reads the signing key '" + signingKeyUri
+                    + "': use a secret holding a PEM private key (file:/path, env:NAME, or with the Azure module"
+                    + " https://<vault>.vault.azure.net/secrets/<name>) or, with the Azure module, a Key Vault key"
+                    + " https://<vault>.vault.azure.net/keys/<name>[/<version>]");
+        }
+    }
+
+    /** An import pipeline's verify keys (files or secrets holding PEM public keys), read now. */
+    List<PublicKey> verifyKeys(List<String> fileOrSecret) {
+        return PemKeys.publicKeys(fileOrSecret, secrets);
     }
 
     /**

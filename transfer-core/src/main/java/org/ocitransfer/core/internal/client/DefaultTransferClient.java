@@ -23,6 +23,7 @@ import org.ocitransfer.core.internal.run.DirectCopy;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryFactory;
 import org.ocitransfer.core.secret.SecretStore;
+import org.ocitransfer.core.signing.CatalogSignerFactory;
 import org.ocitransfer.core.state.RecordStore;
 
 /**
@@ -48,9 +49,10 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
     public DefaultTransferClient(RecordStore records, List<RegistryFactory> registryFactories,
                                  Map<String, Registry> registries, List<BlobStoreFactory> blobStoreFactories,
                                  SecretStore secrets, int maxArtifacts, int maxConcurrentRuns, int concurrency,
-                                 Duration quietHeartbeat) {
+                                 Duration quietHeartbeat, List<CatalogSignerFactory> signerFactories) {
         this.concurrency = concurrency;
-        this.backends = new BackendRouting(registryFactories, registries, blobStoreFactories, secrets);
+        this.backends = new BackendRouting(registryFactories, registries, blobStoreFactories, secrets,
+                signerFactories);
         this.pipelines = new PipelineRecords(records, backends);
         RunRecords runRecords = new RunRecords(records);
         RunRecovery recovery = new RunRecovery(runRecords);

@@ -134,7 +134,8 @@ final class Execution implements RunOperation {
                      BlobStore store = context.backends().openContainer(pipeline.target())) {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
-                            request.artifacts(), progress, context.concurrency()).run();
+                            request.artifacts(), progress, context.concurrency(),
+                            context.backends().signer(pipeline.signingKeyUri())).run();
                 }
             } else {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());
@@ -144,7 +145,7 @@ final class Execution implements RunOperation {
                     BlobStore store = source != null ? source : opened;
                     blobUri = store.blobUri(request.source().name());
                     outcome = new ImportRunner(name, pipeline, registry, store, request, progress,
-                            context.concurrency()).run();
+                            context.concurrency(), context.backends().verifyKeys(pipeline.verifyKeys())).run();
                 }
             }
         } catch (RuntimeException e) {

@@ -24,6 +24,7 @@ final class PipelineRecords {
     ExportPipeline createOrUpdate(ExportPipeline pipeline) {
         Objects.requireNonNull(pipeline, "pipeline");
         backends.checkReachable(pipeline.registry(), pipeline.target());
+        backends.checkSigningKey(pipeline.signingKeyUri());
         ExportPipeline stored = pipeline.withProvisioningState(ProvisioningState.Succeeded);
         records.put(PipelineKind.EXPORT.collection(), pipeline.name(), Json.write(stored), null);
         return stored;

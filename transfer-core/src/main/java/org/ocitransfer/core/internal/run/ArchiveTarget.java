@@ -23,6 +23,7 @@ import org.ocitransfer.core.internal.archive.ArchiveRegion;
 import org.ocitransfer.core.internal.archive.ArchiveRequest;
 import org.ocitransfer.core.internal.archive.ArchiveWriter;
 import org.ocitransfer.core.internal.archive.ArchivedArtifact;
+import org.ocitransfer.core.signing.CatalogSigner;
 
 /**
  * One new archive blob of a container, written by {@link PlannedCopy}. Planning puts every manifest (in
@@ -45,9 +46,10 @@ final class ArchiveTarget implements PlannedCopy.Target {
      * @param blobName       the archive blob
      * @param overwrite      whether an existing blob is replaced
      * @param parallel       whether regions may be written in parallel (when the container can)
+     * @param signer         signs the catalogDigest while the archive is planned; null: unsigned
      */
     record Spec(String pipelineName, String runName, String sourceLocation, List<ArchivedArtifact> artifacts,
-                BlobStore store, String blobName, boolean overwrite, boolean parallel) {
+                BlobStore store, String blobName, boolean overwrite, boolean parallel, CatalogSigner signer) {
     }
 
     private final Spec spec;
@@ -90,7 +92,7 @@ final class ArchiveTarget implements PlannedCopy.Target {
         blobs.addAll(configs.values());
         blobs.addAll(layers.values());
         plan = ArchivePlan.plan(new ArchiveRequest(spec.pipelineName(), spec.runName(), spec.sourceLocation(),
-                spec.artifacts(), blobs));
+                spec.artifacts(), blobs), spec.signer());
         UploadOptions options = new UploadOptions(spec.overwrite(), Map.of(ExportRunner.CATEGORY_KEY,
                 ExportRunner.CATEGORY_VALUE, ExportRunner.CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
         if (spec.parallel() && spec.store() instanceof RegionUploadSupport regionStore) {

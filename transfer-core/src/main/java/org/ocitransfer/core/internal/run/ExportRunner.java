@@ -21,6 +21,7 @@ import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.RegistryException;
+import org.ocitransfer.core.signing.CatalogSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class ExportRunner {
     private final List<String> artifacts;
     private final ProgressTracker progress;
     private final int concurrency;
+    private final CatalogSigner signer;
 
     /**
      * With {@link #DEFAULT_CONCURRENCY}.
@@ -72,15 +74,16 @@ public final class ExportRunner {
      */
     public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
                         List<String> artifacts, ProgressTracker progress) {
-        this(runName, pipeline, registry, store, blobName, artifacts, progress, DEFAULT_CONCURRENCY);
+        this(runName, pipeline, registry, store, blobName, artifacts, progress, DEFAULT_CONCURRENCY, null);
     }
 
     /**
      * @param concurrency how many artifacts are resolved and blobs copied at once (at least 1; 1 writes the archive
      *                    as one ordered stream)
+     * @param signer      signs the archive's catalogDigest (the pipeline's signing key); null: unsigned
      */
     public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
-                        List<String> artifacts, ProgressTracker progress, int concurrency) {
+                        List<String> artifacts, ProgressTracker progress, int concurrency, CatalogSigner signer) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("Concurrency must be at least 1, got " + concurrency);
         }
@@ -92,6 +95,7 @@ public final class ExportRunner {
         this.artifacts = List.copyOf(artifacts);
         this.progress = progress;
         this.concurrency = concurrency;
+        this.signer = signer;
     }
 
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -178,7 +182,7 @@ public final class ExportRunner {
             // else as one stream; committed only when whole.
             String catalogDigest;
             try (ArchiveTarget archive = new ArchiveTarget(new ArchiveTarget.Spec(pipeline.name(), runName,
-                    registry.location(), archived, store, blobName, overwrite, concurrency > 1))) {
+                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, signer))) {
                 PlannedCopy.run(registry, pool, progress, units, archive);
                 catalogDigest = archive.catalogDigest();
             } catch (RunFailedException e) {

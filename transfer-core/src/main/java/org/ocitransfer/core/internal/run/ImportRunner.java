@@ -1,5 +1,6 @@
 package org.ocitransfer.core.internal.run;
 
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
+import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineOption;
 import org.ocitransfer.api.PipelineRunRequest;
@@ -30,6 +32,8 @@ import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.Registry;
 import org.ocitransfer.core.registry.Repository;
+import org.ocitransfer.core.signing.ArchiveSignatureException;
+import org.ocitransfer.core.signing.SignatureCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +62,7 @@ public final class ImportRunner {
     private final PipelineRunRequest request;
     private final ProgressTracker progress;
     private final int concurrency;
+    private final List<PublicKey> verifyKeys;
 
     /**
      * With {@link ExportRunner#DEFAULT_CONCURRENCY}.
@@ -71,12 +76,16 @@ public final class ImportRunner {
      */
     public ImportRunner(String runName, ImportPipeline pipeline, Registry registry, BlobStore store,
                         PipelineRunRequest request, ProgressTracker progress) {
-        this(runName, pipeline, registry, store, request, progress, ExportRunner.DEFAULT_CONCURRENCY);
+        this(runName, pipeline, registry, store, request, progress, ExportRunner.DEFAULT_CONCURRENCY, List.of());
     }
 
-    /** @param concurrency how many blobs (then artifacts) are pushed at once; at least 1 */
+    /**
+     * @param concurrency how many blobs (then artifacts) are pushed at once; at least 1
+     * @param verifyKeys  the pipeline's verify keys: when any, the archive must be signed by one of them
+     */
     public ImportRunner(String runName, ImportPipeline pipeline, Registry registry, BlobStore store,
-                        PipelineRunRequest request, ProgressTracker progress, int concurrency) {
+                        PipelineRunRequest request, ProgressTracker progress, int concurrency,
+                        List<PublicKey> verifyKeys) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("Concurrency must be at least 1, got " + concurrency);
         }
@@ -87,6 +96,7 @@ public final class ImportRunner {
         this.request = request;
         this.progress = progress;
         this.concurrency = concurrency;
+        this.verifyKeys = List.copyOf(verifyKeys);
     }
 
     /** Runs the import. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -112,6 +122,7 @@ public final class ImportRunner {
                         + ", not the " + request.catalogDigest() + " the run asked for: it is another archive, or"
                         + " was altered. Nothing was imported.");
             }
+            requireSignature(reader, store.blobUri(blobName));
             // Planning reads nothing: the reader parsed every manifest once when it opened the archive.
             List<GraphCopy.Unit> planned;
             try (TaskPool planners = new TaskPool(runName, concurrency)) {
@@ -152,6 +163,28 @@ public final class ImportRunner {
         progress.phase(RunPhase.DONE);
         return new RunOutcome(status, results, imported, catalogDigest, failed == 0 ? null : failed + " of "
                 + results.size() + " artifacts failed: " + GraphCopy.failures(results));
+    }
+
+    /**
+     * With verify keys, refuses (before anything is written or tagged) an archive that is unsigned, or whose signature
+     * verifies with none of them.
+     */
+    private void requireSignature(ArchiveReader reader, String archive) {
+        if (verifyKeys.isEmpty()) {
+            return;
+        }
+        SignatureCheck check = reader.checkSignature(verifyKeys);
+        switch (check.status()) {
+            case VALID -> LOG.info("Run {}: archive {}: {}", runName, archive, check.reason());
+            case UNSIGNED -> throw new ArchiveSignatureException("Archive " + archive + " is refused: " + check.reason()
+                    + ", and import pipeline " + pipeline.name() + " accepts only archives signed by one of its "
+                    + verifyKeys.size() + " verify keys. Export it with a pipeline that has a signing key. Nothing"
+                    + " was imported.", ErrorCategory.INVALID_INPUT);
+            default -> throw new ArchiveSignatureException("Archive " + archive + " is refused: " + check.reason()
+                    + ". Check that import pipeline " + pipeline.name() + " has the public key of the exporting"
+                    + " pipeline's signing key, or export the archive again. Nothing was imported.",
+                    ErrorCategory.DENIED);
+        }
     }
 
     /** The archive as the copy's source: every read a ranged read of the archive blob. */

@@ -227,6 +227,11 @@ class HostileArchiveTest {
                 "\"offset\":513}"), "the archive was altered"));
         cases.add(bad("catalog with an unknown formatVersion", () -> tamperedOwnArchive("catalog.json",
                 "\"formatVersion\":1,", "\"formatVersion\":7,"), "formatVersion is 7"));
+        // Signatures.
+        cases.add(bad("signature without catalog.json", () -> valid(t -> t.file("catalog.json.sig", "x".repeat(64))),
+                "signs a catalog.json the archive does not hold"));
+        cases.add(bad("signature over 1 KiB", () -> valid(t -> t.file("catalog.json.sig", "x".repeat(1025))),
+                "over the 1024-byte limit for catalog.json.sig"));
         return cases.stream().map(Arguments::of);
     }
 
