@@ -26,7 +26,7 @@ final class ArchiveViews {
         fields.add(new String[] {"Run", i.run()});
         fields.add(new String[] {"Source registry", i.sourceRegistry()});
         fields.add(new String[] {"Artifacts", String.valueOf(i.artifacts().size())});
-        fields.add(new String[] {"Blobs", i.blobCount() + " (" + size(i.uniqueBytes()) + " unique)"});
+        fields.add(new String[] {"Blobs", i.blobCount() + ", " + size(i.uniqueBytes()) + " together"});
         fields.add(new String[] {"Bases", i.bases().isEmpty() ? "none (a whole archive)" : String.join(", ",
                 i.bases().stream().map(b -> b.blob() + " (" + b.catalogDigest() + ")").toList())});
         fields.add(new String[] {"Parts", i.parts().isEmpty() ? "none (one blob or file)" : String.join(", ",

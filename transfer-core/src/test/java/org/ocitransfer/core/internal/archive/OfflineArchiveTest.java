@@ -24,6 +24,7 @@ import org.ocitransfer.core.archive.OfflineArchive;
 import org.ocitransfer.core.archive.VerifyOptions;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.Digest;
+import org.ocitransfer.core.internal.archive.hostile.TarStream;
 
 class OfflineArchiveTest {
 
@@ -259,6 +260,36 @@ class OfflineArchiveTest {
         assertThat(v.problems()).singleElement().extracting(ArchiveProblem::kind)
                 .isEqualTo(ArchiveProblem.Kind.UNREADABLE);
         assertThat(v.entriesVerified()).isZero();
+    }
+
+    @Test
+    void aHugeIndexIsAClearProblemNotAnOutOfMemoryError() throws Exception {
+        String padding = " ".repeat(5 * 1024 * 1024);
+        byte[] hostile = new TarStream().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+                .file("index.json", "{\"schemaVersion\":2,\"manifests\":[]" + padding + "}").end().bytes();
+        Files.write(archive, hostile);
+
+        ArchiveVerification v = OfflineArchive.of(archive).verify();
+
+        assertThat(v.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.INVALID);
+            assertThat(p.message()).contains("index.json", "over the 4194304-byte limit");
+        });
+        assertThat(v.entriesVerified()).isEqualTo(2);
+    }
+
+    @Test
+    void aHeaderThatClaimsMoreDataThanTheArchiveHoldsIsTruncation() throws Exception {
+        byte[] lying = new TarStream().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+                .entry("blobs/sha256/" + "ab".repeat(32), '0', 1L << 32, new byte[4096]).end().bytes();
+        Files.write(archive, lying);
+
+        ArchiveVerification v = OfflineArchive.of(archive).verify();
+
+        assertThat(v.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.TRUNCATED);
+            assertThat(p.message()).contains("truncated");
+        });
     }
 
     private Descriptor layerOf(Descriptor image) {
