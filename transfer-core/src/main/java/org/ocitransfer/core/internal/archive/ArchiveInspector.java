@@ -61,7 +61,7 @@ public final class ArchiveInspector {
         }
         Optional<Catalog> catalog = reader.catalog();
         List<ArchiveInspection.Base> bases = CatalogBases.catalogEntry(entries)
-                .map(e -> CatalogBases.read(source, e)).orElse(List.of());
+                .map(e -> CatalogBases.read(source, e, limits)).orElse(List.of());
         if (catalog.isEmpty()) {
             notes.add(0, "no catalog.json: another tool wrote this OCI layout tar, so it has no catalog digest,"
                     + " pipeline, run or source registry, and blob offsets are not recorded (an import still reads"

@@ -95,10 +95,13 @@ public final class ArchiveVerifier {
         List<ArchiveVerification.BaseCheck> bases = List.of();
         if (catalog.isPresent() && !truncated) {
             try {
-                bases = BaseChain.check(CatalogBases.read(source, catalog.get()), options, problems, notes);
+                bases = BaseChain.check(CatalogBases.read(source, catalog.get(), options.limits()), options, problems, notes);
             } catch (ArchiveFormatException e) {
-                problems.add(new ArchiveProblem(ArchiveProblem.Kind.INVALID, ArchivePlan.CATALOG_JSON,
-                        catalog.get().dataOffset(), null, null, e.getMessage()));
+                // The layout check may have refused catalog.json already: one problem is enough.
+                if (problems.stream().noneMatch(p -> p.message().contains("'" + ArchivePlan.CATALOG_JSON + "'"))) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.INVALID, ArchivePlan.CATALOG_JSON,
+                            catalog.get().dataOffset(), null, null, e.getMessage()));
+                }
             }
         }
         return new ArchiveVerification(source.describe(), source.size(), catalogDigest[0], totals.bytes(),

@@ -32,9 +32,14 @@ final class CatalogBases {
     /**
      * The bases catalog.json records, in order; empty when it records none.
      *
-     * @throws ArchiveFormatException when the field is malformed or lists more than {@value #MAX_BASES}
+     * @throws ArchiveFormatException when the field is malformed or lists more than {@value #MAX_BASES}, or the
+     *                                catalog is over the reader's limit
      */
-    static List<ArchiveInspection.Base> read(ArchiveSource source, TarScanner.Entry catalog) {
+    static List<ArchiveInspection.Base> read(ArchiveSource source, TarScanner.Entry catalog, ReaderLimits limits) {
+        if (catalog.size() > limits.maxCatalogBytes()) {
+            throw invalid(source, "is " + catalog.size() + " bytes, over the " + limits.maxCatalogBytes()
+                    + "-byte limit for catalog.json (ReaderLimits.maxCatalogBytes)");
+        }
         List<ArchiveInspection.Base> bases = new ArrayList<>();
         try (InputStream in = source.open(catalog.dataOffset(), catalog.size());
              JsonParser p = ArchiveJson.MAPPER.getFactory().createParser(in)) {
@@ -52,8 +57,20 @@ final class CatalogBases {
                     throw invalid(source, "'bases' is not an array");
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                    Map<?, ?> item = p.readValueAs(Map.class);
-                    if (!(item.get("blob") instanceof String blob) || !(item.get("catalogDigest") instanceof String d)) {
+                    String blob = null;
+                    String d = null;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        JsonToken token = p.nextToken();
+                        String text = token == JsonToken.VALUE_STRING ? p.getText() : null;
+                        p.skipChildren();
+                        if ("blob".equals(key)) {
+                            blob = text;
+                        } else if ("catalogDigest".equals(key)) {
+                            d = text;
+                        }
+                    }
+                    if (blob == null || d == null) {
                         throw invalid(source, "'bases[" + bases.size() + "]' needs the strings blob and catalogDigest");
                     }
                     Digest.parse(d);

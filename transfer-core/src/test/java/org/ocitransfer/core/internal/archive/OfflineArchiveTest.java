@@ -263,6 +263,58 @@ class OfflineArchiveTest {
     }
 
     @Test
+    void theBaseChainIsCheckedAgainstTheBaseBesideTheArchiveOrGiven() throws Exception {
+        Path base = Files.write(dir.resolve("base.tar"), bytes);
+        Path child = Files.write(dir.resolve("child.tar"), withBases(
+                "[{\"blob\":\"base.tar\",\"catalogDigest\":\"" + plan.catalogDigest() + "\"}]"));
+
+        ArchiveInspection inspection = OfflineArchive.of(child).inspect();
+        assertThat(inspection.bases()).containsExactly(new ArchiveInspection.Base("base.tar", plan.catalogDigest()));
+        ArchiveVerification beside = OfflineArchive.of(child).verify();
+        assertThat(beside.problems()).isEmpty();
+        assertThat(beside.bases()).containsExactly(new ArchiveVerification.BaseCheck("base.tar", plan.catalogDigest(),
+                ArchiveVerification.BaseStatus.MATCHES));
+
+        Path moved = Files.move(base, dir.resolve("elsewhere.tar"));
+        ArchiveVerification absent = OfflineArchive.of(child).verify();
+        assertThat(absent.problems()).isEmpty();
+        assertThat(absent.bases()).extracting(ArchiveVerification.BaseCheck::status)
+                .containsExactly(ArchiveVerification.BaseStatus.NOT_AVAILABLE);
+        assertThat(absent.notes()).anySatisfy(n -> assertThat(n).contains("base.tar", "not checked"));
+        ArchiveVerification given = OfflineArchive.of(child)
+                .verify(VerifyOptions.NONE.withBases(List.of(OfflineArchive.of(moved))));
+        assertThat(given.problems()).isEmpty();
+        assertThat(given.bases()).extracting(ArchiveVerification.BaseCheck::status)
+                .containsExactly(ArchiveVerification.BaseStatus.MATCHES);
+
+        Files.write(dir.resolve("base.tar"), withBases("[]")); // another archive under the base's name
+        ArchiveVerification replaced = OfflineArchive.of(child).verify();
+        assertThat(replaced.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.BASE_MISMATCH);
+            assertThat(p.entry()).isEqualTo("base.tar");
+            assertThat(p.expected()).isEqualTo(plan.catalogDigest());
+            assertThat(p.actual()).isNotNull().isNotEqualTo(plan.catalogDigest());
+        });
+    }
+
+    /**
+     * The fixture's archive with a {@code bases} field added to catalog.json: the blobs' recorded offsets count from
+     * the first blob's header, so they stay right however the catalog grows.
+     */
+    private byte[] withBases(String bases) {
+        String catalog = new String(plan.catalogJson(), StandardCharsets.UTF_8);
+        catalog = catalog.substring(0, catalog.length() - 1) + ",\"bases\":" + bases + "}";
+        TarStream t = new TarStream().file("oci-layout", plan.metadata(plan.entries().get(0)))
+                .file("index.json", plan.indexJson()).file("catalog.json", catalog);
+        for (PlannedEntry e : plan.entries()) {
+            if (e.isBlob()) {
+                t.file(e.name(), fixture.content.bytes(e.blob()));
+            }
+        }
+        return t.end().bytes();
+    }
+
+    @Test
     void aHugeIndexIsAClearProblemNotAnOutOfMemoryError() throws Exception {
         String padding = " ".repeat(5 * 1024 * 1024);
         byte[] hostile = new TarStream().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
