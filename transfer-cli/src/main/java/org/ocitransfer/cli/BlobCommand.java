@@ -96,15 +96,17 @@ final class BlobCommand {
             return ExitCodes.OK;
         }
 
-        private static BlobStore open(StorageContainer container, SecretStore secrets) {
-            for (BlobStoreFactory factory : Backends.blobStoreFactories()) {
-                if (factory.supports(container)) {
-                    return factory.open(container, secrets);
-                }
+    }
+
+    /** Opens a container with the first storage client that supports it. */
+    static BlobStore open(StorageContainer container, SecretStore secrets) {
+        for (BlobStoreFactory factory : Backends.blobStoreFactories()) {
+            if (factory.supports(container)) {
+                return factory.open(container, secrets);
             }
-            throw new IllegalArgumentException("No storage client opens container '" + container.uri() + "': use "
-                    + BLOB_FORMS);
         }
+        throw new IllegalArgumentException("No storage client opens container '" + container.uri() + "': use "
+                + BLOB_FORMS);
     }
 
     /**

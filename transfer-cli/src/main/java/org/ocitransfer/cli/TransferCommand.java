@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
         description = {"Moves OCI artifacts between registries through one archive blob in storage:",
                 "an export run writes artifacts from a registry into a blob, an import run writes them into a registry."},
         subcommands = {ExportPipelineCommand.class, ImportPipelineCommand.class, PipelineRunCommand.class,
-                BlobCommand.class, WatchCommand.class, CopyCommand.class},
+                BlobCommand.class, WatchCommand.class, CopyCommand.class, ArchiveCommand.class},
         footer = {"", "Exit codes: 0 success; 1 a run that failed wholly or partly, or an operation that failed;"
                 + " 2 a usage or validation error."})
 public final class TransferCommand {

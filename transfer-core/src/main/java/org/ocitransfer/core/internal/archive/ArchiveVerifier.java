@@ -1,0 +1,209 @@
+// `transfer archive verify` and OfflineArchive.verify(): every byte of an archive checked with no registry at all.
+package org.ocitransfer.core.internal.archive;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.ocitransfer.api.archive.ArchiveInspection;
+import org.ocitransfer.api.archive.ArchiveProblem;
+import org.ocitransfer.api.archive.ArchiveVerification;
+import org.ocitransfer.api.archive.SignatureStatus;
+
+/**
+ * Verifies an archive offline, reporting every problem rather than stopping at the first: the tar is indexed by its
+ * headers; one sequential pass hashes every entry against its digest ({@link EntryDigestPass}); {@link ArchiveReader}
+ * checks the layout (index, catalog, every manifest and the blobs it names); catalog.json's digest is compared with
+ * the expected one when given; each base the catalog records is compared with the base archive when it is given or
+ * found beside the archive. Memory stays flat: headers are indexed within {@link ReaderLimits}, data streams through
+ * a fixed buffer.
+ */
+public final class ArchiveVerifier {
+
+    /**
+     * What to verify against.
+     *
+     * @param expectedCatalogDigest the catalog digest the archive must have (an export run's), or null
+     * @param bases                 base archives given explicitly
+     * @param siblings              finds an archive by blob name beside the verified one (its container or
+     *                              directory); empty when there is none
+     * @param limits                the reader's limits
+     */
+    public record Options(String expectedCatalogDigest, List<ArchiveSource> bases,
+                          Function<String, Optional<ArchiveSource>> siblings, ReaderLimits limits) {
+
+        /** Copies the list. */
+        public Options {
+            bases = List.copyOf(bases);
+            Objects.requireNonNull(siblings, "siblings");
+            Objects.requireNonNull(limits, "limits");
+        }
+    }
+
+    private ArchiveVerifier() {
+    }
+
+    /** Verifies the archive; never throws for a fault of the archive (it becomes a problem), only for I/O errors. */
+    public static ArchiveVerification verify(ArchiveSource source, Options options) {
+        List<ArchiveProblem> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<TarScanner.Entry> entries;
+        try {
+            entries = TarScanner.scan(source, options.limits(), Map.of()).entries();
+        } catch (ArchiveFormatException e) {
+            ArchiveProblem.Kind kind = e.getMessage().contains("truncated") ? ArchiveProblem.Kind.TRUNCATED
+                    : ArchiveProblem.Kind.UNREADABLE;
+            problems.add(new ArchiveProblem(kind, null, -1, null, null, e.getMessage()));
+            notes.add("the tar could not be indexed, so no entry was hashed");
+            return new ArchiveVerification(source.describe(), source.size(), null, 0, 0, SignatureStatus.UNSIGNED,
+                    List.of(), problems, notes);
+        }
+        String[] catalogDigest = {null};
+        Set<String> damaged = new HashSet<>();
+        EntryDigestPass.Totals totals = EntryDigestPass.run(source, entries, new EntryDigestPass.Listener() {
+            @Override
+            public void hashed(TarScanner.Entry entry, String digest) {
+                if (entry.name().equals(ArchivePlan.CATALOG_JSON)) {
+                    catalogDigest[0] = digest;
+                }
+            }
+
+            @Override
+            public void problem(ArchiveProblem problem) {
+                problems.add(problem);
+                if (problem.entry() != null) {
+                    damaged.add(problem.entry());
+                }
+            }
+        });
+        boolean truncated = problems.stream().anyMatch(p -> p.kind() == ArchiveProblem.Kind.TRUNCATED);
+        if (!truncated) {
+            checkLayout(source, options.limits(), damaged, problems);
+        }
+        Optional<TarScanner.Entry> catalog = CatalogBases.catalogEntry(entries);
+        checkCatalogDigest(options.expectedCatalogDigest(), catalog, catalogDigest[0], problems, notes);
+        boolean signed = entries.stream().anyMatch(e -> !e.directory()
+                && e.name().equals(ArchiveInspector.SIGNATURE_ENTRY));
+        if (signed) {
+            notes.add("the archive carries a signature (" + ArchiveInspector.SIGNATURE_ENTRY + "), not checked here");
+        }
+        List<ArchiveVerification.BaseCheck> bases = List.of();
+        if (catalog.isPresent() && !truncated) {
+            try {
+                bases = BaseChain.check(CatalogBases.read(source, catalog.get(), options.limits()), options, problems, notes);
+            } catch (ArchiveFormatException e) {
+                // The layout check may have refused catalog.json already: one problem is enough.
+                if (problems.stream().noneMatch(p -> p.message().contains("'" + ArchivePlan.CATALOG_JSON + "'"))) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.INVALID, ArchivePlan.CATALOG_JSON,
+                            catalog.get().dataOffset(), null, null, e.getMessage()));
+                }
+            }
+        }
+        return new ArchiveVerification(source.describe(), source.size(), catalogDigest[0], totals.bytes(),
+                totals.entries(), signed ? SignatureStatus.SIGNED_NOT_VERIFIED : SignatureStatus.UNSIGNED, bases,
+                problems, notes);
+    }
+
+    /** The reader's checks; a refusal about an entry already found damaged adds nothing and is left out. */
+    private static void checkLayout(ArchiveSource source, ReaderLimits limits, Set<String> damaged,
+                                    List<ArchiveProblem> problems) {
+        try {
+            ArchiveReader.open(source, limits);
+        } catch (ArchiveFormatException e) {
+            if (damaged.stream().noneMatch(name -> e.getMessage().contains(name))) {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.INVALID, null, -1, null, null, e.getMessage()));
+            }
+        }
+    }
+
+    private static void checkCatalogDigest(String expected, Optional<TarScanner.Entry> catalog, String actual,
+                                           List<ArchiveProblem> problems, List<String> notes) {
+        if (expected == null) {
+            notes.add(catalog.isEmpty() ? "no catalog.json (another tool wrote this OCI layout tar): every blob was"
+                    + " checked against its digest, and the layout for consistency"
+                    : "catalog digest " + actual + " was not compared with an expected one: give the export run's"
+                    + " catalogDigest (--catalog-digest) to check catalog.json itself");
+            return;
+        }
+        if (catalog.isEmpty()) {
+            problems.add(new ArchiveProblem(ArchiveProblem.Kind.CATALOG_DIGEST_MISMATCH, null, -1, expected, null,
+                    "the archive has no catalog.json, so it cannot have the expected catalog digest " + expected
+                            + ": it is not the archive the export wrote"));
+        } else if (actual != null && !expected.equals(actual)) {
+            problems.add(new ArchiveProblem(ArchiveProblem.Kind.CATALOG_DIGEST_MISMATCH, ArchivePlan.CATALOG_JSON,
+                    catalog.get().dataOffset(), expected, actual, "entry 'catalog.json' (data at byte offset "
+                    + catalog.get().dataOffset() + ") hashes to " + actual + " but " + expected + " was expected:"
+                    + " it is not the archive the export wrote, or catalog.json was altered"));
+        }
+    }
+
+    /** The base chain: each recorded base compared with the base archive, when it is given or found. */
+    private static final class BaseChain {
+
+        static List<ArchiveVerification.BaseCheck> check(List<ArchiveInspection.Base> recorded, Options options,
+                                                         List<ArchiveProblem> problems, List<String> notes) {
+            Map<String, ArchiveSource> given = new LinkedHashMap<>();
+            for (ArchiveSource base : options.bases()) {
+                digestOf(base, base.describe(), options.limits(), problems)
+                        .ifPresent(digest -> given.put(digest, base));
+            }
+            List<ArchiveVerification.BaseCheck> checks = new ArrayList<>();
+            Set<String> recordedDigests = new HashSet<>();
+            for (ArchiveInspection.Base base : recorded) {
+                recordedDigests.add(base.catalogDigest());
+                ArchiveVerification.BaseStatus status;
+                if (given.containsKey(base.catalogDigest())) {
+                    status = ArchiveVerification.BaseStatus.MATCHES;
+                } else {
+                    Optional<ArchiveSource> beside = options.siblings().apply(base.blob());
+                    Optional<String> actual = beside.flatMap(s -> digestOf(s, base.blob(), options.limits(), problems));
+                    if (beside.isEmpty()) {
+                        status = ArchiveVerification.BaseStatus.NOT_AVAILABLE;
+                        notes.add("base " + base.blob() + " (" + base.catalogDigest() + ") was neither given (--base)"
+                                + " nor found beside the archive: not checked");
+                    } else if (actual.isPresent() && actual.get().equals(base.catalogDigest())) {
+                        status = ArchiveVerification.BaseStatus.MATCHES;
+                    } else {
+                        status = ArchiveVerification.BaseStatus.MISMATCH;
+                        problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, base.blob(), -1,
+                                base.catalogDigest(), actual.orElse(null), "base " + base.blob() + " beside the"
+                                + " archive has catalog digest " + actual.orElse("(none)") + " but the archive was"
+                                + " made against " + base.catalogDigest() + ": the base was replaced or altered"));
+                    }
+                }
+                checks.add(new ArchiveVerification.BaseCheck(base.blob(), base.catalogDigest(), status));
+            }
+            given.forEach((digest, base) -> {
+                if (!recordedDigests.contains(digest)) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, base.describe(), -1, null,
+                            digest, "base " + base.describe() + " (catalog digest " + digest + ") was given, but the"
+                            + " archive was not made against it" + (recorded.isEmpty() ? " (it records no base)"
+                            : " (it records " + recorded.stream().map(ArchiveInspection.Base::catalogDigest).toList()
+                            + ")")));
+                }
+            });
+            return checks;
+        }
+
+        private static Optional<String> digestOf(ArchiveSource base, String name, ReaderLimits limits,
+                                                 List<ArchiveProblem> problems) {
+            try {
+                Optional<String> digest = CatalogBases.catalogDigest(base, limits);
+                if (digest.isEmpty()) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, null, null,
+                            "base " + name + " has no catalog.json, so it cannot be a base of this archive"));
+                }
+                return digest;
+            } catch (ArchiveFormatException e) {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, null, null,
+                        "base " + name + " cannot be read: " + e.getMessage()));
+                return Optional.empty();
+            }
+        }
+    }
+}
