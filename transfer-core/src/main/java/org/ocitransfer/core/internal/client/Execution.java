@@ -134,7 +134,7 @@ final class Execution implements RunOperation {
                      BlobStore store = context.backends().openContainer(pipeline.target())) {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
-                            request.artifacts(), progress, context.concurrency()).run();
+                            request.artifacts(), progress, context.concurrency(), request.baseBlobs()).run();
                 }
             } else {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());
