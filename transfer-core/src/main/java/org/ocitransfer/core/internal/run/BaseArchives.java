@@ -80,7 +80,8 @@ record BaseArchives(List<Catalog.Base> bases, Set<String> held) {
 
     /** The blob name within the container: a plain name, or a blob URI of this container. */
     private static String inContainer(BlobStore store, String named) {
-        String prefix = store.blobUri("");
+        String probe = store.blobUri("x");
+        String prefix = probe.substring(0, probe.length() - 1);
         if (named.startsWith(prefix) && named.length() > prefix.length()) {
             return named.substring(prefix.length());
         }
