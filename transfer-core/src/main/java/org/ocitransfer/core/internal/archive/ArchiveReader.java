@@ -36,8 +36,9 @@ import org.ocitransfer.core.content.VerifyingInputStream;
  * <p>{@link #open} indexes the tar by its headers (blob data is skipped, not read), refuses anything an OCI layout
  * must not hold, checks {@code oci-layout}, {@code index.json} and (when present) {@code catalog.json}, then walks
  * every manifest reachable from index.json (each read and digest-verified, at most 4 MiB) and checks that every
- * blob they name is in the archive with the size they give. So an archive that opens holds complete graphs; the
- * layers' content is verified as it is streamed by {@link #open(Descriptor)}. Every refusal is an
+ * blob they name is in the archive with the size they give. So an archive that opens holds complete graphs, except
+ * a differential archive (catalog.json names {@code bases}): what it lacks is listed by {@link #leftOut()} for the
+ * import to find in the target. The layers' content is verified as it is streamed by {@link #open(Descriptor)}. Every refusal is an
  * {@link ArchiveFormatException} naming the archive, the entry and the rule.
  *
  * <p>Thread-safe once opened: it holds no open stream, each blob read opens its own range of the source.
