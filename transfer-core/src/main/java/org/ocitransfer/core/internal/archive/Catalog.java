@@ -72,10 +72,10 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
             Digest.parse(catalogDigest);
         }
 
-        /** {@code <blob> (catalog sha256:...)}, for messages. */
+        /** {@code <blob> (catalog sha256:...)}, for messages (control characters of a hostile name escaped). */
         @Override
         public String toString() {
-            return blob + " (catalog " + catalogDigest + ")";
+            return TarScanner.printable(blob) + " (catalog " + catalogDigest + ")";
         }
     }
 
