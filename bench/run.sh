@@ -11,6 +11,7 @@
 #   BENCH_SWEEP="1 2 4 8"  also time our export and import at each of these concurrencies
 #   BENCH_BIG_BYTES=n      size of the single-layer artifact (default 10 GiB); BENCH_BIG=0 skips it
 #   BENCH_AZURE=0          skips the Azurite part
+#   BENCH_DIFF=0           skips the differential export part
 #   BENCH_HEAP=64m         our JVMs' -Xmx
 # Needs: java 17, mvn, docker-registry, skopeo, curl, sha256sum, /usr/bin/time (GNU time), python3; azurite-blob
 # (npm azurite) for the Azure part.
@@ -379,6 +380,63 @@ else
   AZ_LINES+=("$(printf '  import of it (parallel ranges)   %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
     "$ai" "$(rate "$UNIQUE" "$ai")" "$(peak_rss "$WORK/azureimport.time")" "$HEAP")")
 fi
+# --------------------------------------------------------------------------------------- differential export
+# A full export of the set, one new image pushed (sharing the set's base layer), a differential export with the full
+# archive as base (--base-blob): its size against the new image's unique bytes plus the metadata, its time against
+# the full export's; imported into a registry that had the full import (every tag, equal digests) and into an empty
+# one (must fail before any write, naming the base). BENCH_DIFF=0 skips it.
+DIFF_LINES=()
+if [ "${BENCH_DIFF:-1}" != 1 ]; then
+  DIFF_LINES+=("  skipped (BENCH_DIFF=0)")
+else
+  say "== differential export: full export, one new image, export with the full one as base, imports"
+  mkdir -p "$WORK/diffcontainer"
+  export_pipeline diffexp "$SRC" "file://$WORK/diffcontainer"
+  dfull=$(ours difffull "$HEAP" default -p diffexp -t export -b full.tar -a "${ARTS_LIST[@]}") \
+    || { cat "$WORK/difffull.err" >&2; die "the full export failed"; }
+  "${JAVA[@]}" org.ocitransfer.bench.BenchDataset new "http://127.0.0.1:$SRC" "$WORK/diffnew" >&2
+  NEW_UNIQUE=$(cat "$WORK/diffnew/unique-bytes")
+  ddelta=$(ours diffdelta "$HEAP" default -p diffexp -t export -b delta.tar -a "${ARTS_LIST[@]}" bench/new:v1 \
+    --base-blob full.tar) || { cat "$WORK/diffdelta.err" >&2; die "the differential export failed"; }
+  DELTA_BYTES=$(stat -c %s "$WORK/diffcontainer/delta.tar")
+  # metadata: the oci-layout, index.json and catalog.json entries (headers and padding included) and the trailer
+  DELTA_META=$(python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    print(sum(m.offset_data - m.offset + -(-m.size // 512) * 512 for m in t.getmembers()
+              if not m.name.startswith("blobs/")) + 1024)' "$WORK/diffcontainer/delta.tar")
+  DELTA_BLOBS=$(tar -tf "$WORK/diffcontainer/delta.tar" | grep -c '^blobs/')
+  { cat "$ARTS"; echo "bench/new:v1"; } >"$WORK/diffnew/all.txt"
+  DBASE=$(start_registry diffbase)
+  import_pipeline diffimpbase "$DBASE" "file://$WORK/diffcontainer"
+  dimpfull=$(ours diffimportfull "$HEAP" default -p diffimpbase -t import -b full.tar) \
+    || { cat "$WORK/diffimportfull.err" >&2; die "the full import failed"; }
+  dimpdelta=$(ours diffimportdelta "$HEAP" default -p diffimpbase -t import -b delta.tar) \
+    || { cat "$WORK/diffimportdelta.err" >&2; die "the differential import onto the full import failed"; }
+  verify_target "$SRC" "$DBASE" "$WORK/diffnew/all.txt"
+  stop_registry diffbase
+  DEMPTY=$(start_registry diffempty)
+  import_pipeline diffimpempty "$DEMPTY" "file://$WORK/diffcontainer"
+  before=$(find "$WORK/diffempty/storage" -type f | wc -l)
+  if ours diffimportempty "$HEAP" default -p diffimpempty -t import -b delta.tar >/dev/null; then
+    die "the differential import into an empty registry succeeded"
+  fi
+  after=$(find "$WORK/diffempty/storage" -type f | wc -l)
+  grep -q "full.tar (catalog $(catalog_of "$WORK/difffull.out"))" "$WORK/diffimportempty.err" \
+    || { cat "$WORK/diffimportempty.err" >&2; die "the refused import does not name the base"; }
+  repos=$(curl -fsS "http://127.0.0.1:$DEMPTY/v2/_catalog" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["repositories"]))')
+  stop_registry diffempty
+  rm -rf "$WORK/diffcontainer"
+  DIFF_LINES+=("$(printf '  full export         %7.2f s   our CPU %6s s   %s bytes' "$dfull" "$(cpu_s "$WORK/difffull.time")" \
+    "$(cat "$WORK/set/unique-bytes")")")
+  DIFF_LINES+=("$(printf '  differential export %7.2f s   our CPU %6s s   = %sx the full export'"'"'s time' "$ddelta" \
+    "$(cpu_s "$WORK/diffdelta.time")" "$(ratio "$ddelta" "$dfull")")")
+  DIFF_LINES+=("  its size            $DELTA_BYTES bytes, $DELTA_BLOBS blobs = $(python3 -c "print(f'{$DELTA_BYTES / ($NEW_UNIQUE + $DELTA_META):.4f}')")x (new image's unique $NEW_UNIQUE + metadata $DELTA_META bytes)   (target <= 1.01)")
+  DIFF_LINES+=("$(printf '  import full, then differential onto it  %7.2f s + %7.2f s   our CPU %s s + %s s   every tag of both, equal digests' \
+    "$dimpfull" "$dimpdelta" "$(cpu_s "$WORK/diffimportfull.time")" "$(cpu_s "$WORK/diffimportdelta.time")")")
+  DIFF_LINES+=("  differential into an empty registry: refused naming the base; storage files $before -> $after, repositories $repos")
+fi
+
 stop_registry src
 rm -rf "$WORK/container"
 
@@ -456,4 +514,7 @@ echo; echo "Azurite (in memory; same set, same source registry)"; printf '%s\n' 
 if [ ${#BIG_LINES[@]} -gt 0 ]; then
   echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
   printf '%s\n' "${BIG_LINES[@]}"
+fi
+if [ ${#DIFF_LINES[@]} -gt 0 ]; then
+  echo; echo "differential export (the set, then one new image; --base-blob the full archive)"; printf '%s\n' "${DIFF_LINES[@]}"
 fi

@@ -30,6 +30,9 @@ import org.ocitransfer.testkit.content.GeneratedContent;
  *       {@code unique-bytes} and {@code blobs.txt} ({@code repository digest size manifests|blobs} per unique
  *       blob).</li>
  *   <li>{@code big <registry> <out-dir> <bytes>}: one image with a single layer of that many bytes.</li>
+ *   <li>{@code new <registry> <out-dir>}: after {@code set}, one new image {@code bench/new:v1}: the set's 64 MiB base
+ *       layer (mounted, not pushed again) and a new 24 MiB layer; {@code unique-bytes} counts only what the set
+ *       lacks (its manifest, config and new layer), the differential export's payload.</li>
  * </ul>
  */
 public final class BenchDataset {
@@ -43,7 +46,7 @@ public final class BenchDataset {
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
             System.err.println("usage: BenchDataset set <registry-url> <out-dir>"
-                    + " | big <registry-url> <out-dir> <bytes>");
+                    + " | big <registry-url> <out-dir> <bytes> | new <registry-url> <out-dir>");
             System.exit(2);
         }
         Path out = Path.of(args[2]);
@@ -88,8 +91,18 @@ public final class BenchDataset {
                 image.pushTo(registry.repository("bench/big"), "v1");
                 references.add("bench/big:v1");
                 record(image, "bench/big", unique, repositoryOf);
+            } else if (args[0].equals("new")) {
+                ContentGenerator setGen = new ContentGenerator(20240101L);
+                GeneratedContent base = setGen.layer(64 * MIB); // the set's shared base: same seed, first layer
+                GeneratedArtifact image = new ContentGenerator(20240104L).image(List.of(base,
+                        new ContentGenerator(20240105L).layer(24 * MIB)));
+                registry.repository("bench/new").mount(base.descriptor(), "bench/app01");
+                image.pushTo(registry.repository("bench/new"), "v1");
+                references.add("bench/new:v1");
+                record(image, "bench/new", unique, repositoryOf);
+                unique.remove(base.descriptor().digest());
             } else {
-                throw new IllegalArgumentException("Unknown dataset '" + args[0] + "': use set or big");
+                throw new IllegalArgumentException("Unknown dataset '" + args[0] + "': use set, big or new");
             }
             long total = unique.values().stream().mapToLong(Descriptor::size).sum();
             Files.write(out.resolve("artifacts.txt"), references);

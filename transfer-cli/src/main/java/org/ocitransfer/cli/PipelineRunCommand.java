@@ -59,6 +59,12 @@ final class PipelineRunCommand {
                         + " repo@sha256:<digest>.")
         List<String> artifacts;
 
+        @Option(names = "--base-blob", paramLabel = "BLOB",
+                description = "Export only, repeatable: an earlier archive in the pipeline's container; the new"
+                        + " archive leaves out every blob and manifest it holds (a differential archive, imported"
+                        + " only where the bases were imported).")
+        List<String> baseBlobs;
+
         @Option(names = "--target-repository", paramLabel = "REPO",
                 description = "Import only: the repository for archive entries that name only a tag (as plain OCI"
                         + " layouts from other tools do).")
@@ -93,11 +99,18 @@ final class PipelineRunCommand {
                             + " runs only: drop them, or run an import pipeline (--pipeline-type import)");
                 }
                 request = PipelineRunRequest.export(pipeline, blob, artifacts);
+                if (baseBlobs != null && !baseBlobs.isEmpty()) {
+                    request = request.withBaseBlobs(baseBlobs);
+                }
                 login.bind(client.getExportPipeline(pipeline).registry());
             } else {
                 if (artifacts != null && !artifacts.isEmpty()) {
                     throw new IllegalArgumentException("--artifacts applies to export runs only: an import run"
                             + " imports what the archive holds");
+                }
+                if (baseBlobs != null && !baseBlobs.isEmpty()) {
+                    throw new IllegalArgumentException("--base-blob applies to export runs only: an import run"
+                            + " reads the bases from the archive's catalog");
                 }
                 request = PipelineRunRequest.importBlob(pipeline, blob);
                 if (targetRepository != null) {

@@ -106,7 +106,9 @@ public final class ArchivePlan {
         Set<String> refNames = new HashSet<>();
         for (ArchivedArtifact a : request.artifacts()) {
             Descriptor stored = blobs.get(a.root().digest());
-            if (stored == null || stored.size() != a.root().size()) {
+            // A differential archive leaves out the roots its bases hold.
+            boolean leftOut = stored == null && !request.bases().isEmpty();
+            if (!leftOut && (stored == null || stored.size() != a.root().size())) {
                 throw new IllegalArgumentException("Archive for run " + request.runName() + ": the root "
                         + a.root() + " of " + a.source() + " is not among the blobs to store"
                         + (stored == null ? "" : " with that size") + "; list every blob of every artifact");
@@ -137,7 +139,7 @@ public final class ArchivePlan {
                     a.root().digest(), a.root().mediaType(), a.root().size()));
         }
         Catalog catalog = new Catalog(Catalog.FORMAT_VERSION, request.pipelineName(), request.runName(),
-                request.sourceRegistry(), indexDigest, catalogArtifacts, catalogBlobs);
+                request.sourceRegistry(), indexDigest, catalogArtifacts, catalogBlobs, request.bases());
         byte[] catalogJson = catalog.toJson();
         byte[] signature = signer == null ? null : sign(signer, catalogJson);
 

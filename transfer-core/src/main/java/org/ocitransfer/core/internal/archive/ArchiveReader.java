@@ -11,10 +11,12 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +39,9 @@ import org.ocitransfer.core.signing.SignatureCheck;
  * <p>{@link #open} indexes the tar by its headers (blob data is skipped, not read), refuses anything an OCI layout
  * must not hold, checks {@code oci-layout}, {@code index.json} and (when present) {@code catalog.json}, then walks
  * every manifest reachable from index.json (each read and digest-verified, at most 4 MiB) and checks that every
- * blob they name is in the archive with the size they give. So an archive that opens holds complete graphs; the
- * layers' content is verified as it is streamed by {@link #open(Descriptor)}. Every refusal is an
+ * blob they name is in the archive with the size they give. So an archive that opens holds complete graphs, except
+ * a differential archive (catalog.json names {@code bases}): what it lacks is listed by {@link #leftOut()} for the
+ * import to find in the target. The layers' content is verified as it is streamed by {@link #open(Descriptor)}. Every refusal is an
  * {@link ArchiveFormatException} naming the archive, the entry and the rule.
  *
  * <p>Thread-safe once opened: it holds no open stream, each blob read opens its own range of the source.
@@ -61,6 +64,8 @@ public final class ArchiveReader implements AutoCloseable {
     private final long bytesScanned;
     /** Every manifest reachable from index.json, parsed once at open, its descriptors shared (no bytes kept). */
     private final Map<String, Manifests.Parsed> manifests = new HashMap<>();
+    /** What a differential archive leaves out because its bases hold it: manifests and blobs, by digest. */
+    private final Map<String, Descriptor> leftOut = new LinkedHashMap<>();
 
     private ArchiveReader(ArchiveSource source, Map<String, TarScanner.Entry> blobs, List<IndexEntry> index,
                           Catalog catalog, String catalogDigest, byte[] signature, long bytesScanned) {
@@ -114,9 +119,6 @@ public final class ArchiveReader implements AutoCloseable {
             throw refuse(where, "it has no index.json, so it names no artifacts");
         }
         List<IndexEntry> index = parseIndex(where, indexJson, limits);
-        for (IndexEntry entry : index) {
-            requireBlob(where, blobs, entry.descriptor(), "index.json");
-        }
         Catalog catalog = null;
         String catalogDigest = null;
         if (catalogEntry != null) {
@@ -141,6 +143,12 @@ public final class ArchiveReader implements AutoCloseable {
         }
         ArchiveReader reader = new ArchiveReader(source, Map.copyOf(blobs), index, catalog, catalogDigest,
                 signature, scan.bytesRead());
+
+        for (IndexEntry entry : index) {
+            if (!reader.leavesOut(entry.descriptor())) {
+                requireBlob(where, blobs, entry.descriptor(), "index.json");
+            }
+        }
         reader.checkGraphs(limits);
         return reader;
     }
@@ -259,7 +267,7 @@ public final class ArchiveReader implements AutoCloseable {
         Deque<Node> stack = new ArrayDeque<>();
         Set<String> queued = new HashSet<>();
         for (IndexEntry e : index) {
-            if (queued.add(e.descriptor().digest())) {
+            if (!leftOut.containsKey(e.descriptor().digest()) && queued.add(e.descriptor().digest())) {
                 stack.push(new Node(e.descriptor(), 1, label(e)));
             }
         }
@@ -290,8 +298,8 @@ public final class ArchiveReader implements AutoCloseable {
                         + " together, the reader's limit (ReaderLimits.maxReferences); " + entry + " is the last read");
             }
             for (Descriptor child : parsed.children()) {
-                if (requireBlob(where, blobs, child, "manifest " + d.digest()) && child.isManifest()
-                        && queued.add(child.digest())) {
+                if (!leavesOut(child) && requireBlob(where, blobs, child, "manifest " + d.digest())
+                        && child.isManifest() && queued.add(child.digest())) {
                     if (queued.size() > limits.maxManifests()) {
                         throw refuse(where, "more than " + limits.maxManifests() + " distinct manifests are"
                                 + " reachable from index.json, the reader's limit of manifests per archive"
@@ -305,6 +313,28 @@ public final class ArchiveReader implements AutoCloseable {
                     parsed.manifests().stream().map(m -> share(shared, m)).toList(), parsed.subject(),
                     parsed.artifactType()));
         }
+    }
+
+    /**
+     * Whether a differential archive leaves this out (its bases hold it, so the target must have it): absent, and
+     * not a layer any archive may omit. Remembered for {@link #leftOut()}; always false for a whole archive.
+     */
+    private boolean leavesOut(Descriptor d) {
+        if (catalog == null || !catalog.differential() || blobs.containsKey(d.digest())
+                || ABSENT_ALLOWED.contains(d.mediaType())) {
+            return false;
+        }
+        leftOut.putIfAbsent(d.digest(), d.plain());
+        return true;
+    }
+
+    /**
+     * What this differential archive leaves out because its bases (the catalog's {@code bases}) hold it: every
+     * manifest and blob reachable from index.json that the archive lacks, in the order met; nothing under a manifest
+     * left out is listed (the target has it whole when it has that manifest). Empty for a whole archive.
+     */
+    public Map<String, Descriptor> leftOut() {
+        return Collections.unmodifiableMap(leftOut);
     }
 
     /** One plain descriptor object per distinct descriptor, however many manifests list it. */

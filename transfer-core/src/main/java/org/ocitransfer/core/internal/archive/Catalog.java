@@ -27,9 +27,11 @@ import org.ocitransfer.core.content.Digest;
  * @param indexDigest    the sha256 of index.json's bytes
  * @param artifacts      the exported artifacts, in index.json's order
  * @param blobs          every blob, in archive order
+ * @param bases          the base archives of a differential archive, in the order the export named them (empty for
+ *                       a whole archive): the archive leaves out every blob and manifest they hold
  */
 public record Catalog(int formatVersion, String pipeline, String run, String sourceRegistry, String indexDigest,
-                      List<Artifact> artifacts, List<Blob> blobs) {
+                      List<Artifact> artifacts, List<Blob> blobs, List<Base> bases) {
 
     /** The version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
@@ -42,6 +44,39 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
         Digest.parse(indexDigest);
         artifacts = List.copyOf(artifacts);
         blobs = List.copyOf(blobs);
+        bases = bases == null ? List.of() : List.copyOf(bases);
+    }
+
+    /** A whole (not differential) archive's catalog. */
+    public Catalog(int formatVersion, String pipeline, String run, String sourceRegistry, String indexDigest,
+                   List<Artifact> artifacts, List<Blob> blobs) {
+        this(formatVersion, pipeline, run, sourceRegistry, indexDigest, artifacts, blobs, List.of());
+    }
+
+    /** Whether the archive is differential: it leaves out what its {@link #bases()} hold. */
+    public boolean differential() {
+        return !bases.isEmpty();
+    }
+
+    /**
+     * A base archive of a differential archive.
+     *
+     * @param blob          the base archive's blob name in the export's container
+     * @param catalogDigest the base's catalogDigest ({@code sha256:<hex>} of its catalog.json) when it was read
+     */
+    public record Base(String blob, String catalogDigest) {
+
+        /** Validates. */
+        public Base {
+            Objects.requireNonNull(blob, "catalog base blob");
+            Digest.parse(catalogDigest);
+        }
+
+        /** {@code <blob> (catalog sha256:...)}, for messages (control characters of a hostile name escaped). */
+        @Override
+        public String toString() {
+            return TarScanner.printable(blob) + " (catalog " + catalogDigest + ")";
+        }
     }
 
     /**
@@ -97,6 +132,16 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
             g.writeStringField("run", run);
             g.writeStringField("sourceRegistry", sourceRegistry);
             g.writeStringField("indexDigest", indexDigest);
+            if (!bases.isEmpty()) {
+                g.writeArrayFieldStart("bases");
+                for (Base b : bases) {
+                    g.writeStartObject();
+                    g.writeStringField("blob", b.blob());
+                    g.writeStringField("catalogDigest", b.catalogDigest());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeArrayFieldStart("artifacts");
             for (Artifact a : artifacts) {
                 g.writeStartObject();
@@ -147,6 +192,7 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
         String indexDigest = null;
         List<Artifact> artifacts = null;
         List<Blob> blobs = null;
+        List<Base> bases = null;
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("it is not a JSON object");
@@ -179,6 +225,8 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
                         check.blob(b);
                         return b;
                     });
+                    case "bases" -> bases = items(p, field, item -> new Base(item.text("blob"),
+                            item.text("catalogDigest")));
                     default -> p.skipChildren(); // unknown fields are ignored, as the tree reader did
                 }
             }
@@ -194,7 +242,8 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
         require(artifacts, "artifacts");
         require(blobs, "blobs");
         return new Catalog(FORMAT_VERSION, require(pipeline, "pipeline"), require(run, "run"),
-                require(sourceRegistry, "sourceRegistry"), require(indexDigest, "indexDigest"), artifacts, blobs);
+                require(sourceRegistry, "sourceRegistry"), require(indexDigest, "indexDigest"), artifacts, blobs,
+                bases);
     }
 
     /** The longest string a catalog field may hold (names, references, media types, digests). */

@@ -135,7 +135,7 @@ final class Execution implements RunOperation {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
                             request.artifacts(), progress, context.concurrency(),
-                            context.backends().signer(pipeline.signingKeyUri())).run();
+                            context.backends().signer(pipeline.signingKeyUri()), request.baseBlobs()).run();
                 }
             } else {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());

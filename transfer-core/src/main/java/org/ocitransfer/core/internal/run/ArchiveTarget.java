@@ -31,7 +31,8 @@ import org.ocitransfer.core.signing.CatalogSigner;
  * so the bytes and the catalog digest depend only on the input. When the container supports
  * {@link RegionUploadSupport} (and the run is parallel) the pieces are independent regions of the archive, written at
  * their planned places; otherwise the one piece is the whole archive as one ordered stream. The bytes are the same
- * either way, and nothing is committed unless every piece is in.
+ * either way, and nothing is committed unless every piece is in. A differential archive leaves out every blob and
+ * manifest its bases hold (and records the bases in catalog.json); those are never read from the source.
  */
 final class ArchiveTarget implements PlannedCopy.Target {
 
@@ -47,9 +48,18 @@ final class ArchiveTarget implements PlannedCopy.Target {
      * @param overwrite      whether an existing blob is replaced
      * @param parallel       whether regions may be written in parallel (when the container can)
      * @param signer         signs the catalogDigest while the archive is planned; null: unsigned
+     * @param bases          a differential archive's bases: what they hold is left out (NONE for a whole archive)
      */
     record Spec(String pipelineName, String runName, String sourceLocation, List<ArchivedArtifact> artifacts,
-                BlobStore store, String blobName, boolean overwrite, boolean parallel, CatalogSigner signer) {
+                BlobStore store, String blobName, boolean overwrite, boolean parallel, CatalogSigner signer,
+                BaseArchives bases) {
+
+        /** A whole, unsigned archive's. */
+        Spec(String pipelineName, String runName, String sourceLocation, List<ArchivedArtifact> artifacts,
+             BlobStore store, String blobName, boolean overwrite, boolean parallel) {
+            this(pipelineName, runName, sourceLocation, artifacts, store, blobName, overwrite, parallel, null,
+                    BaseArchives.NONE);
+        }
     }
 
     private final Spec spec;
@@ -91,8 +101,9 @@ final class ArchiveTarget implements PlannedCopy.Target {
         List<Descriptor> blobs = new ArrayList<>(manifests.values());
         blobs.addAll(configs.values());
         blobs.addAll(layers.values());
+        blobs.removeIf(d -> spec.bases().held().contains(d.digest()));
         plan = ArchivePlan.plan(new ArchiveRequest(spec.pipelineName(), spec.runName(), spec.sourceLocation(),
-                spec.artifacts(), blobs), spec.signer());
+                spec.artifacts(), blobs, spec.bases().bases()), spec.signer());
         UploadOptions options = new UploadOptions(spec.overwrite(), Map.of(ExportRunner.CATEGORY_KEY,
                 ExportRunner.CATEGORY_VALUE, ExportRunner.CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
         if (spec.parallel() && spec.store() instanceof RegionUploadSupport regionStore) {

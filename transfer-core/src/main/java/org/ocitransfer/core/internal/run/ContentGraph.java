@@ -59,15 +59,30 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
      * opens): no manifest is read and no bytes are held, so many graphs over the same manifests cost little.
      */
     public static ContentGraph walkParsed(Descriptor root, Function<Descriptor, Manifests.Parsed> parsed) {
-        return walkNodes(root, d -> new ManifestNode(d.plain(), null, parsed.apply(d)));
+        return walkParsed(root, parsed, Set.of());
+    }
+
+    /**
+     * As {@link #walkParsed(Descriptor, Function)}, leaving out the content a differential archive lacks: a manifest
+     * in {@code leftOut} is neither loaded nor listed, nor anything under it (the root too: the graph then lists no
+     * manifest), and a blob in {@code leftOut} is not listed.
+     */
+    public static ContentGraph walkParsed(Descriptor root, Function<Descriptor, Manifests.Parsed> parsed,
+                                          Set<String> leftOut) {
+        return walkNodes(root, d -> new ManifestNode(d.plain(), null, parsed.apply(d)), leftOut);
     }
 
     private static ContentGraph walkNodes(Descriptor root, Function<Descriptor, ManifestNode> loader) {
+        return walkNodes(root, loader, Set.of());
+    }
+
+    private static ContentGraph walkNodes(Descriptor root, Function<Descriptor, ManifestNode> loader,
+                                          Set<String> leftOut) {
         Map<String, ManifestNode> manifests = new LinkedHashMap<>();
         List<Descriptor> configs = new ArrayList<>();
         List<Descriptor> layers = new ArrayList<>();
-        Set<String> seenBlobs = new HashSet<>();
-        visit(root, loader, 0, manifests, configs, layers, seenBlobs);
+        Set<String> seenBlobs = new HashSet<>(leftOut);
+        visit(root, loader, 0, manifests, configs, layers, seenBlobs, leftOut);
         return new ContentGraph(root, List.copyOf(manifests.values()), List.copyOf(configs), List.copyOf(layers));
     }
 
@@ -80,9 +95,10 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
 
     private static void visit(Descriptor manifest, Function<Descriptor, ManifestNode> loader, int depth,
                               Map<String, ManifestNode> done,
-                              List<Descriptor> configs, List<Descriptor> layers, Set<String> seenBlobs) {
-        if (done.containsKey(manifest.digest())) {
-            return;
+                              List<Descriptor> configs, List<Descriptor> layers, Set<String> seenBlobs,
+                              Set<String> leftOut) {
+        if (done.containsKey(manifest.digest()) || leftOut.contains(manifest.digest())) {
+            return; // walked already, or left out (a differential archive's base holds it)
         }
         if (depth > MAX_DEPTH) {
             throw new ContentVerificationException("Manifest " + manifest.digest() + " is nested more than "
@@ -100,7 +116,7 @@ public record ContentGraph(Descriptor root, List<ManifestNode> manifests, List<D
                         + " of media type " + child.mediaType() + ", which is not a manifest type this transfer"
                         + " knows");
             }
-            visit(child, loader, depth + 1, done, configs, layers, seenBlobs);
+            visit(child, loader, depth + 1, done, configs, layers, seenBlobs, leftOut);
         }
         if (parsed.config() != null && seenBlobs.add(parsed.config().digest())) {
             configs.add(parsed.config().plain());

@@ -60,6 +60,7 @@ public final class ExportRunner {
     private final ProgressTracker progress;
     private final int concurrency;
     private final CatalogSigner signer;
+    private final List<String> baseBlobs;
 
     /**
      * With {@link #DEFAULT_CONCURRENCY}.
@@ -84,6 +85,16 @@ public final class ExportRunner {
      */
     public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
                         List<String> artifacts, ProgressTracker progress, int concurrency, CatalogSigner signer) {
+        this(runName, pipeline, registry, store, blobName, artifacts, progress, concurrency, signer, List.of());
+    }
+
+    /**
+     * @param baseBlobs earlier archives in the same container: the new archive leaves out every blob and manifest
+     *                  they hold (a differential archive); empty for a whole archive
+     */
+    public ExportRunner(String runName, ExportPipeline pipeline, Registry registry, BlobStore store, String blobName,
+                        List<String> artifacts, ProgressTracker progress, int concurrency, CatalogSigner signer,
+                        List<String> baseBlobs) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("Concurrency must be at least 1, got " + concurrency);
         }
@@ -96,6 +107,7 @@ public final class ExportRunner {
         this.progress = progress;
         this.concurrency = concurrency;
         this.signer = signer;
+        this.baseBlobs = List.copyOf(baseBlobs);
     }
 
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
@@ -107,6 +119,12 @@ public final class ExportRunner {
             throw new BlobAlreadyExistsException(store.location(), blobName);
         }
         progress.phase(RunPhase.PLANNING);
+        // A differential export reads its bases' catalogs (by range) before anything else, so a bad base fails fast.
+        BaseArchives bases = BaseArchives.read(store, baseBlobs, blobName);
+        if (!bases.bases().isEmpty()) {
+            LOG.info("Run {}: differential export; leaving out the {} blobs and manifests held by {}", runName,
+                    bases.held().size(), bases.bases());
+        }
         progress.totals(0, artifacts.size());
 
         try (TaskPool pool = new TaskPool(runName, concurrency)) {
@@ -182,7 +200,7 @@ public final class ExportRunner {
             // else as one stream; committed only when whole.
             String catalogDigest;
             try (ArchiveTarget archive = new ArchiveTarget(new ArchiveTarget.Spec(pipeline.name(), runName,
-                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, signer))) {
+                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, signer, bases))) {
                 PlannedCopy.run(registry, pool, progress, units, archive);
                 catalogDigest = archive.catalogDigest();
             } catch (RunFailedException e) {

@@ -21,6 +21,7 @@ import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchiveFormatException;
 import org.ocitransfer.core.internal.archive.ArchiveReader;
 import org.ocitransfer.core.internal.archive.ArchiveSource;
+import org.ocitransfer.core.internal.archive.Catalog;
 import org.ocitransfer.core.internal.archive.IndexEntry;
 import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobNotFoundException;
@@ -127,6 +128,12 @@ public final class ImportRunner {
             List<GraphCopy.Unit> planned;
             try (TaskPool planners = new TaskPool(runName, concurrency)) {
                 planned = plan(planners, reader, results, failurePolicy);
+                Catalog catalog = reader.catalog().orElse(null);
+                if (catalog != null && catalog.differential()) {
+                    // Before anything is written: the target must hold what the archive leaves out.
+                    BaseCheck.require(runName, store.blobUri(blobName), catalog, registry, planners, planned,
+                            reader.leftOut());
+                }
             }
             progress.totals(GraphCopy.totalBytes(planned), reader.index().size());
 
@@ -247,7 +254,8 @@ public final class ImportRunner {
             tasks.add(() -> {
                 ArtifactRef target = targetOf(entry);
                 ContentGraph graph = graphs.computeIfAbsent(entry.descriptor().digest(),
-                        d -> ContentGraph.walkParsed(entry.descriptor().plain(), reader::parsed));
+                        d -> ContentGraph.walkParsed(entry.descriptor().plain(), reader::parsed,
+                                reader.leftOut().keySet()));
                 for (Descriptor blob : graph.blobs()) {
                     if (!reader.contains(blob.digest())) {
                         throw new RunFailedException("the archive lacks blob " + blob.digest() + " of "
