@@ -8,6 +8,8 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.util.List;
 import java.util.Optional;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.ManagedIdentityCredentials;
+import org.ocitransfer.azure.PipelineCredentials;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
@@ -33,13 +35,18 @@ import reactor.core.publisher.Mono;
  *       an Entra ID token exchanged for an ACR refresh token;</li>
  *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity) and Key Vault secrets.</li>
  * </ul>
- * Entra ID tokens come from azure-identity's DefaultAzureCredential (environment, workload identity, managed
+ * A pipeline with an identity ({@code --assign-identity}) reads its Key Vault secret and ManagedIdentity container
+ * with azure-identity's ManagedIdentityCredential for that identity. Other Entra ID tokens come from azure-identity's
+ * DefaultAzureCredential (environment, workload identity, managed
  * identity with {@code AZURE_CLIENT_ID} for a user-assigned one, Azure CLI sign-in, ...), created only when first
  * needed, so commands that never reach Azure never load it.
  */
 final class Backends {
 
     private static final TokenCredential AZURE = new LazyAzureCredential();
+
+    /** The managed identity a pipeline names ({@code --assign-identity}), one credential per identity. */
+    private static final PipelineCredentials IDENTITIES = new ManagedIdentityCredentials();
 
     private Backends() {
     }
@@ -49,7 +56,8 @@ final class Backends {
         CredentialProvider signIn = credentials.orElse(new DefaultCredentials())
                 .orElse(AcrCredentialProvider.builder(AZURE).build());
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
-                .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
+                .blobStoreFactory(AzureBlobStoreFactory.builder().credential(AZURE).identityCredentials(IDENTITIES)
+                        .build())
                 .secretStore(keyVault());
     }
 
@@ -69,7 +77,7 @@ final class Backends {
     }
 
     private static SecretStore keyVault() {
-        return KeyVaultSecretStore.builder(AZURE).build();
+        return KeyVaultSecretStore.builder(AZURE).identityCredentials(IDENTITIES).build();
     }
 
     /**
