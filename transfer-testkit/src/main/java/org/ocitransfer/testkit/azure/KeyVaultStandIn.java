@@ -32,7 +32,11 @@ import org.ocitransfer.testkit.tls.SelfSignedCertificate;
  *   <li>the challenge: a request without a bearer token gets 401 with
  *       {@code WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>",
  *       resource="https://vault.azure.net"}; the SDK then asks its credential for a token and retries;</li>
- *   <li>404 {@code SecretNotFound} for unknown secrets, 403 {@code Forbidden} for denied ones.</li>
+ *   <li>404 {@code SecretNotFound} for unknown secrets, 403 {@code Forbidden} for denied ones;</li>
+ *   <li>which identity asks: a secret {@link #grant granted} to identities may be read only with a token naming one
+ *       of them (its {@code appid} client id, {@code xms_mirid} resource id or {@code oid} principal, as the
+ *       {@link ManagedIdentityStandIn} and {@link EntraIdStandInCredential} issue them); any other caller gets the
+ *       403 {@code ForbiddenByRbac} a vault with Azure RBAC returns, naming the caller.</li>
  * </ul>
  * Clients must trust the certificate and, the host being loopback, disable the SDK's challenge resource check.
  */
@@ -47,6 +51,8 @@ public final class KeyVaultStandIn implements AutoCloseable {
     private final String tenant;
     private final Map<String, List<String[]>> versions = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> grants = new ConcurrentHashMap<>();
+    private final List<String> callers = new CopyOnWriteArrayList<>();
     private final AtomicInteger secretReads = new AtomicInteger();
     private final AtomicInteger challenges = new AtomicInteger();
     private volatile boolean denyAll;
@@ -118,6 +124,19 @@ public final class KeyVaultStandIn implements AutoCloseable {
         this.denyAll = deny;
     }
 
+    /**
+     * Lets only these identities read the secret (client ids, identity resource ids or object ids; adds to earlier
+     * grants). A secret never granted may be read by any caller.
+     */
+    public void grant(String name, String... identities) {
+        grants.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).addAll(List.of(identities));
+    }
+
+    /** Who made each authenticated secret read, in order: the token's {@code appid}, else its {@code oid}. */
+    public List<String> callers() {
+        return List.copyOf(callers);
+    }
+
     /** How many authenticated secret reads it answered (any status). */
     public int secretReads() {
         return secretReads.get();
@@ -151,6 +170,23 @@ public final class KeyVaultStandIn implements AutoCloseable {
             }
             secretReads.incrementAndGet();
             String name = parts[2];
+            com.fasterxml.jackson.databind.JsonNode claims = StandInTokens.read(auth.substring("Bearer ".length()));
+            String appId = claims.path("appid").asText(null);
+            String objectId = claims.path("oid").asText(null);
+            callers.add(appId != null ? appId : String.valueOf(objectId));
+            Set<String> granted = grants.get(name);
+            String resourceId = claims.path("xms_mirid").asText(null);
+            if (granted != null && java.util.stream.Stream.of(appId, objectId, resourceId)
+                    .noneMatch(id -> id != null && granted.contains(id))) {
+                ObjectNode body = error("Forbidden", "Caller is not authorized to perform action on resource.\r\n"
+                        + "If role assignments, deny assignments or role definitions were changed recently, please"
+                        + " observe propagation time.\r\nCaller: appid=" + appId + ";oid=" + objectId + ";iss="
+                        + claims.path("iss").asText() + "\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/"
+                        + "action'\r\nResource: 'stand-in/secrets/" + name + "'");
+                ((ObjectNode) body.get("error")).putObject("innererror").put("code", "ForbiddenByRbac");
+                send(exchange, 403, body);
+                return;
+            }
             String version = parts.length == 4 ? parts[3] : null;
             if (denyAll || denied.contains(name)) {
                 ObjectNode body = error("Forbidden", "The user, group or application does not have secrets get"
