@@ -82,7 +82,8 @@ class PipelineIdentityTest {
 
     @Test
     void aPipelineReadsItsSecretAsItsOwnIdentityAndAnotherIdentityIsRefused() {
-        try (TransferClient client = client(new ManagedIdentityCredentials(b -> b.httpClient(identities.httpClient())))) {
+        PipelineCredentials managed = new ManagedIdentityCredentials(b -> b.httpClient(identities.httpClient()));
+        try (TransferClient client = client(managed)) {
             PipelineRun byClientId = export(client, "byclientida", PipelineIdentity.userAssigned(CLIENT_A, null));
             assertThat(byClientId.status()).as(byClientId.response().pipelineRunErrorMessage())
                     .isEqualTo(RunStatus.Succeeded);

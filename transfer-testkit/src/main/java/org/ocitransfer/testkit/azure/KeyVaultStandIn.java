@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
 
@@ -67,11 +65,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "keyvault-stand-in");
-                t.setDaemon(true);
-                return t;
-            }));
+            server.setExecutor(StandInHttp.daemons("keyvault-stand-in", 4));
             KeyVaultStandIn standIn = new KeyVaultStandIn(server, UUID.randomUUID().toString());
             server.createContext("/", standIn::handle);
             server.start();
@@ -154,18 +148,20 @@ public final class KeyVaultStandIn implements AutoCloseable {
                 challenges.incrementAndGet();
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\""
                         + "https://login.microsoftonline.com/" + tenant + "\", resource=\"" + RESOURCE + "\"");
-                send(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
+                StandInHttp.sendJson(exchange, 401, error("Unauthorized",
+                        "AKV10000: Request is missing a Bearer or PoP token."));
                 return;
             }
             String query = exchange.getRequestURI().getRawQuery();
             if (query == null || !query.contains("api-version=")) {
-                send(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
+                StandInHttp.sendJson(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
                 return;
             }
             String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
             if (!exchange.getRequestMethod().equals("GET") || parts.length < 3 || parts.length > 4
                     || !parts[1].equals("secrets")) {
-                send(exchange, 404, error("NotFound", "This stand-in implements GET /secrets/{name}[/{version}]"));
+                StandInHttp.sendJson(exchange, 404, error("NotFound",
+                        "This stand-in implements GET /secrets/{name}[/{version}]"));
                 return;
             }
             secretReads.incrementAndGet();
@@ -184,7 +180,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
                         + claims.path("iss").asText() + "\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/"
                         + "action'\r\nResource: 'stand-in/secrets/" + name + "'");
                 ((ObjectNode) body.get("error")).putObject("innererror").put("code", "ForbiddenByRbac");
-                send(exchange, 403, body);
+                StandInHttp.sendJson(exchange, 403, body);
                 return;
             }
             String version = parts.length == 4 ? parts[3] : null;
@@ -192,12 +188,12 @@ public final class KeyVaultStandIn implements AutoCloseable {
                 ObjectNode body = error("Forbidden", "The user, group or application does not have secrets get"
                         + " permission on key vault 'stand-in'.");
                 ((ObjectNode) body.get("error")).putObject("innererror").put("code", "AccessDenied");
-                send(exchange, 403, body);
+                StandInHttp.sendJson(exchange, 403, body);
                 return;
             }
             String[] found = find(name, version);
             if (found == null) {
-                send(exchange, 404, error("SecretNotFound", "A secret with (name/id) " + name
+                StandInHttp.sendJson(exchange, 404, error("SecretNotFound", "A secret with (name/id) " + name
                         + " was not found in this key vault."));
                 return;
             }
@@ -208,7 +204,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
             bundle.putObject("attributes").put("enabled", true).put("created", now).put("updated", now)
                     .put("recoveryLevel", "Recoverable+Purgeable").put("recoverableDays", 90);
             bundle.putObject("tags");
-            send(exchange, 200, bundle);
+            StandInHttp.sendJson(exchange, 200, bundle);
         }
     }
 
@@ -229,14 +225,6 @@ public final class KeyVaultStandIn implements AutoCloseable {
         return body;
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     /** Stops the server. */
     @Override

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
 import reactor.core.publisher.Mono;
 
@@ -75,11 +73,7 @@ public final class ManagedIdentityStandIn implements AutoCloseable {
     public static ManagedIdentityStandIn start(SelfSignedCertificate signer, String tenant) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "managed-identity-stand-in");
-                t.setDaemon(true);
-                return t;
-            }));
+            server.setExecutor(StandInHttp.daemons("managed-identity-stand-in", 2));
             ManagedIdentityStandIn standIn = new ManagedIdentityStandIn(server, signer, tenant);
             server.createContext("/metadata/identity/oauth2/token", standIn::handle);
             server.start();
@@ -134,7 +128,8 @@ public final class ManagedIdentityStandIn implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
-                send(exchange, 400, error("invalid_request", "Required metadata header not specified"));
+                StandInHttp.sendJson(exchange, 400, error("invalid_request",
+                        "Required metadata header not specified"));
                 return;
             }
             Map<String, String> query = query(exchange.getRequestURI());
@@ -143,14 +138,14 @@ public final class ManagedIdentityStandIn implements AutoCloseable {
             String resourceId = query.getOrDefault("msi_res_id", query.get("mi_res_id"));
             requests.add(new Request(clientId, resourceId, resource));
             if (resource == null || query.get("api-version") == null) {
-                send(exchange, 400, error("invalid_request", "Required query variable 'resource' or"
+                StandInHttp.sendJson(exchange, 400, error("invalid_request", "Required query variable 'resource' or"
                         + " 'api-version' is missing"));
                 return;
             }
             Identity identity = clientId != null ? byClientId.get(clientId)
                     : resourceId != null ? byResourceId.get(resourceId.toLowerCase(java.util.Locale.ROOT)) : system;
             if (identity == null) {
-                send(exchange, 400, error("invalid_request", "Identity not found"));
+                StandInHttp.sendJson(exchange, 400, error("invalid_request", "Identity not found"));
                 return;
             }
             Instant expiry = Instant.now().plusSeconds(3600);
@@ -163,7 +158,7 @@ public final class ManagedIdentityStandIn implements AutoCloseable {
             body.put("access_token", StandInTokens.sign(signer, claims))
                     .put("expires_on", String.valueOf(expiry.getEpochSecond())).put("resource", resource)
                     .put("token_type", "Bearer").put("client_id", identity.clientId());
-            send(exchange, 200, body);
+            StandInHttp.sendJson(exchange, 200, body);
         }
     }
 
@@ -186,14 +181,6 @@ public final class ManagedIdentityStandIn implements AutoCloseable {
         return JSON.createObjectNode().put("error", code).put("error_description", description);
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     /** Stops the server. */
     @Override
