@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Reads secrets at {@code https://<vault>.vault.azure.net/secrets/<name>[/<version>]} (and the sovereign clouds'
  * vault hosts, plus hosts named in the builder) through the Key Vault SDK's {@link SecretClient}, authenticated
  * with the caller's {@link TokenCredential}. Values are cached briefly (5 minutes by default). Messages name the
- * vault and secret, never a value: a 403 says the identity lacks get permission, a 404 that the secret is missing.
+ * vault and secret, never a value: a 403 says which identity lacks get permission, a 404 that the secret is missing.
+ * {@link #forIdentity} gives the store a pipeline with an identity reads through: the credential the builder's
+ * {@link Builder#identityCredentials PipelineCredentials} give for that identity, and a cache of its own.
  */
 public final class KeyVaultSecretStore implements SecretStore {
 
