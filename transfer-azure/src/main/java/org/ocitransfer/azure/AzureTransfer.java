@@ -3,6 +3,7 @@ package org.ocitransfer.azure;
 
 import com.azure.core.credential.TokenCredential;
 import java.util.Objects;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;

@@ -17,6 +17,7 @@ import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.azure.identity.ManagedIdentityCredentials;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.memory.MemoryRegistry;

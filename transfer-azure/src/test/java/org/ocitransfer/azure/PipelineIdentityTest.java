@@ -22,6 +22,8 @@ import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.azure.identity.PipelineCredentials;
+import org.ocitransfer.azure.identity.ManagedIdentityCredentials;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
 import org.ocitransfer.core.client.TransferClientBuilder;

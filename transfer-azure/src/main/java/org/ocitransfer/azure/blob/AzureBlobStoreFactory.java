@@ -7,7 +7,7 @@ import com.azure.core.http.policy.HttpLogOptions;
 import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.StorageAccessMode;
 import org.ocitransfer.api.StorageContainer;
-import org.ocitransfer.azure.PipelineCredentials;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.internal.blob.AzureBlobStore;
 import org.ocitransfer.azure.internal.blob.AzureContainerUri;
 import org.ocitransfer.azure.internal.identity.Identities;

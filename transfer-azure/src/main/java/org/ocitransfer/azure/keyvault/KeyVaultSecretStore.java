@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ocitransfer.api.PipelineIdentity;
-import org.ocitransfer.azure.PipelineCredentials;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.internal.blob.Redaction;
 import org.ocitransfer.azure.internal.identity.Identities;
 import org.ocitransfer.azure.internal.http.JdkAzureHttpClient;

@@ -23,7 +23,7 @@ public final class Identities {
 
     /**
      * The message for a pipeline identity a store cannot act as, having no
-     * {@link org.ocitransfer.azure.PipelineCredentials}: such a pipeline never silently uses the default credential.
+     * {@link org.ocitransfer.azure.identity.PipelineCredentials}: such a pipeline never silently uses the default credential.
      */
     public static String noCredentials(PipelineIdentity identity, String component) {
         return "The pipeline names " + describe(identity) + ", but the " + component + " was built without"

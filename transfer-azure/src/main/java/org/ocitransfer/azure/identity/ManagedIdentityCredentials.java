@@ -1,5 +1,5 @@
 // azure-identity's ManagedIdentityCredential for each pipeline identity (system-assigned, or user-assigned by id).
-package org.ocitransfer.azure;
+package org.ocitransfer.azure.identity;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.ManagedIdentityCredentialBuilder;

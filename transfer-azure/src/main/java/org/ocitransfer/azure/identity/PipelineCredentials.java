@@ -1,5 +1,5 @@
 // The Entra ID credential that acts as a pipeline's identity: what the Azure stores use for Key Vault and Storage.
-package org.ocitransfer.azure;
+package org.ocitransfer.azure.identity;
 
 import com.azure.core.credential.TokenCredential;
 import org.ocitransfer.api.PipelineIdentity;
