@@ -3,6 +3,7 @@ package org.ocitransfer.azure;
 
 import com.azure.core.credential.TokenCredential;
 import java.util.Objects;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultKeySigner;
@@ -39,10 +40,24 @@ public final class AzureTransfer {
      * @return a new builder; each call returns a new one
      */
     public static TransferClientBuilder clientBuilder(TokenCredential credential) {
+        return clientBuilder(credential, null);
+    }
+
+    /**
+     * A client builder wired for Azure whose pipelines with an identity ({@code ExportPipeline.identity()},
+     * {@code ImportPipeline.identity()}) read their Key Vault secrets and ManagedIdentity containers as that identity.
+     *
+     * @param credential  the default Entra ID identity: pipelines without one, and ACR sign-in
+     * @param identities  the credential of each pipeline identity, e.g. {@code new ManagedIdentityCredentials()};
+     *                    null: a pipeline with an identity fails to reach Key Vault and ManagedIdentity storage
+     * @return a new builder
+     */
+    public static TransferClientBuilder clientBuilder(TokenCredential credential, PipelineCredentials identities) {
         Objects.requireNonNull(credential, "a TokenCredential is needed for Azure (e.g. DefaultAzureCredential)");
-        KeyVaultSecretStore.Builder keyVault = KeyVaultSecretStore.builder(credential);
+        KeyVaultSecretStore.Builder keyVault = KeyVaultSecretStore.builder(credential).identityCredentials(identities);
         return new TransferClientBuilder()
-                .blobStoreFactory(new AzureBlobStoreFactory(credential))
+                .blobStoreFactory(AzureBlobStoreFactory.builder().credential(credential)
+                        .identityCredentials(identities).build())
                 .secretStore(keyVault.build())
                 .signerFactory(keyVault.buildKeySigner())
                 .registryFactory(new HttpRegistryFactory(b -> b.credentials(

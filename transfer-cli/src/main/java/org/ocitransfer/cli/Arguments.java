@@ -154,11 +154,19 @@ final class Arguments {
         }
     }
 
-    /** An import pipeline's option; a blank one stands for none. */
+    /**
+     * Whether an import option is {@code DisableSourceTrigger}: the service's newer API versions take it as an
+     * import pipeline option that turns the pipeline's source trigger off; here it sets the trigger Disabled.
+     */
+    static boolean isDisableSourceTrigger(String option) {
+        return option.strip().equalsIgnoreCase("DisableSourceTrigger");
+    }
+
+    /** An import pipeline's option (or DisableSourceTrigger); a blank one stands for none. */
     static final class ImportOption extends Check {
         @Override
         void check(String value) {
-            if (!value.isBlank()) {
+            if (!value.isBlank() && !isDisableSourceTrigger(value)) {
                 PipelineOption.parse(value, PipelineKind.IMPORT);
             }
         }

@@ -8,6 +8,8 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.util.List;
 import java.util.Optional;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.identity.ManagedIdentityCredentials;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.acr.AcrCredentialProvider;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
 import org.ocitransfer.azure.keyvault.KeyVaultSecretStore;
@@ -34,13 +36,18 @@ import reactor.core.publisher.Mono;
  *   <li>Azure Blob Storage containers (SasToken or ManagedIdentity), Key Vault secrets, and Key Vault keys that
  *       sign archives.</li>
  * </ul>
- * Entra ID tokens come from azure-identity's DefaultAzureCredential (environment, workload identity, managed
+ * A pipeline with an identity ({@code --assign-identity}) reads its Key Vault secret and ManagedIdentity container
+ * with azure-identity's ManagedIdentityCredential for that identity. Other Entra ID tokens come from azure-identity's
+ * DefaultAzureCredential (environment, workload identity, managed
  * identity with {@code AZURE_CLIENT_ID} for a user-assigned one, Azure CLI sign-in, ...), created only when first
  * needed, so commands that never reach Azure never load it.
  */
 final class Backends {
 
     private static final TokenCredential AZURE = new LazyAzureCredential();
+
+    /** The managed identity a pipeline names ({@code --assign-identity}), one credential per identity. */
+    private static final PipelineCredentials IDENTITIES = new ManagedIdentityCredentials();
 
     private Backends() {
     }
@@ -50,7 +57,8 @@ final class Backends {
         CredentialProvider signIn = credentials.orElse(new DefaultCredentials())
                 .orElse(AcrCredentialProvider.builder(AZURE).build());
         return builder.registryFactory(new HttpRegistryFactory(b -> b.credentials(signIn)))
-                .blobStoreFactory(new AzureBlobStoreFactory(AZURE))
+                .blobStoreFactory(AzureBlobStoreFactory.builder().credential(AZURE).identityCredentials(IDENTITIES)
+                        .build())
                 .secretStore(keyVault())
                 .signerFactory(KeyVaultSecretStore.builder(AZURE).buildKeySigner());
     }
@@ -71,7 +79,7 @@ final class Backends {
     }
 
     private static SecretStore keyVault() {
-        return KeyVaultSecretStore.builder(AZURE).build();
+        return KeyVaultSecretStore.builder(AZURE).identityCredentials(IDENTITIES).build();
     }
 
     /**

@@ -2,10 +2,12 @@
 package org.ocitransfer.cli;
 
 import java.util.List;
+import java.util.Set;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.TransferClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Export pipelines: a source registry, and the container its archives are written to. */
@@ -19,28 +21,11 @@ final class ExportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an export pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
-                description = "The pipeline's name: 5-50 letters or digits.")
-        String name;
+        /** The parameters of the ExportPipelines template beyond the common ones. */
+        static final Set<String> PARAMETERS = Set.of("targetUri");
 
-        @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
-                description = "The source registry: https://host[:port], http://host:port (plain HTTP) or"
-                        + " oci-layout:/path.")
-        String registry;
-
-        @Option(names = {"--storage-container-uri", "-c"}, required = true, paramLabel = "URI",
-                converter = Arguments.ContainerUri.class,
-                description = "The container archives are written to: " + Arguments.CONTAINER_FORMS + ".")
-        String containerUri;
-
-        @Option(names = {"--secret-uri", "-s"}, paramLabel = "URI",
-                description = "Where the container's SAS token is kept: https://<vault>.vault.azure.net/secrets/<name>,"
-                        + " env:NAME or file:/path. Not needed for a local directory or ManagedIdentity.")
-        String secretUri;
-
-        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE", converter = Arguments.AccessMode.class,
-                description = "SasToken (default) or ManagedIdentity.")
-        String accessMode;
+        @Mixin
+        PipelineFlags flags;
 
         @Option(names = {"--options", "-z"}, arity = "1..*", split = ",", paramLabel = "OPTION",
                 converter = Arguments.ExportOption.class,
@@ -56,9 +41,11 @@ final class ExportPipelineCommand {
 
         @Override
         int run(TransferClient client) {
-            ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(name, registry,
-                    Arguments.container(containerUri, secretUri, accessMode),
-                    Arguments.options(options, PipelineKind.EXPORT)).withSigningKeyUri(signingKeyUri));
+            ParameterFile file = flags.file("exportPipelineName", PARAMETERS);
+            ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(
+                    flags.name(file, "exportPipelineName"), flags.registry(file), flags.container(file, "targetUri"),
+                    Arguments.options(flags.options(file, options), PipelineKind.EXPORT))
+                    .withIdentity(flags.identity(file)).withSigningKeyUri(signingKeyUri));
             print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }
@@ -70,9 +57,17 @@ final class ExportPipelineCommand {
         @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
+        @Option(names = "--as-parameters", description = "Print the pipeline as an ARM deployment parameter file"
+                + " (azuredeploy.parameters.json of the ExportPipelines template), for create --parameters.")
+        boolean asParameters;
+
         @Override
         int run(TransferClient client) {
             ExportPipeline pipeline = client.getExportPipeline(name);
+            if (asParameters) {
+                out().println(PipelineParameters.export(pipeline, err()));
+                return ExitCodes.OK;
+            }
             print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }

@@ -2,11 +2,13 @@
 package org.ocitransfer.cli;
 
 import java.util.List;
+import java.util.Set;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineKind;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.api.TriggerStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Import pipelines: the container archives are read from, and a target registry. */
@@ -20,39 +22,22 @@ final class ImportPipelineCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an import pipeline, or update the one of that name.")
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
-                description = "The pipeline's name: 5-50 letters or digits.")
-        String name;
+        /** The parameters of the ImportPipelines template beyond the common ones. */
+        static final Set<String> PARAMETERS = Set.of("sourceUri", "sourceTriggerStatus");
 
-        @Option(names = {"--registry", "-r"}, required = true, paramLabel = "URI",
-                description = "The target registry: https://host[:port], http://host:port (plain HTTP) or"
-                        + " oci-layout:/path.")
-        String registry;
-
-        @Option(names = {"--storage-container-uri", "-c"}, required = true, paramLabel = "URI",
-                converter = Arguments.ContainerUri.class,
-                description = "The container archives are read from: " + Arguments.CONTAINER_FORMS + ".")
-        String containerUri;
-
-        @Option(names = {"--secret-uri", "-s"}, paramLabel = "URI",
-                description = "Where the container's SAS token is kept: https://<vault>.vault.azure.net/secrets/<name>,"
-                        + " env:NAME or file:/path. Not needed for a local directory or ManagedIdentity.")
-        String secretUri;
-
-        @Option(names = {"--storage-access-mode", "-m"}, paramLabel = "MODE", converter = Arguments.AccessMode.class,
-                description = "SasToken (default) or ManagedIdentity.")
-        String accessMode;
+        @Mixin
+        PipelineFlags flags;
 
         @Option(names = {"--options", "-z"}, arity = "1..*", split = ",", paramLabel = "OPTION",
                 converter = Arguments.ImportOption.class,
-                description = "Space separated: OverwriteTags DeleteSourceBlobOnSuccess ContinueOnErrors.")
+                description = "Space separated: OverwriteTags DeleteSourceBlobOnSuccess ContinueOnErrors"
+                        + " DisableSourceTrigger (the same as --source-trigger-enabled false).")
         List<String> options;
 
         @Option(names = {"--source-trigger-enabled", "-e"}, arity = "1", paramLabel = "true|false",
-                defaultValue = "true",
                 description = "Whether a blob landing in the container starts an import run by itself (default:"
-                        + " ${DEFAULT-VALUE}).")
-        boolean sourceTrigger;
+                        + " true, or the parameter file's sourceTriggerStatus).")
+        Boolean sourceTrigger;
 
         @Option(names = "--verify-key", paramLabel = "FILE-OR-SECRET",
                 description = "Import only archives signed by this key (repeatable: by any of them): a PEM public key"
@@ -62,13 +47,39 @@ final class ImportPipelineCommand {
 
         @Override
         int run(TransferClient client) {
-            ImportPipeline pipeline = client.createOrUpdateImportPipeline(new ImportPipeline(name, registry,
-                    Arguments.container(containerUri, secretUri, accessMode),
-                    sourceTrigger ? TriggerStatus.Enabled : TriggerStatus.Disabled,
-                    Arguments.options(options, PipelineKind.IMPORT), null)
+            ParameterFile file = flags.file("importPipelineName", PARAMETERS);
+            List<String> named = flags.options(file, options);
+            boolean disable = named != null && named.stream().anyMatch(Arguments::isDisableSourceTrigger);
+            TriggerStatus trigger = trigger(file, disable);
+            List<String> kept = named == null ? null
+                    : named.stream().filter(o -> !Arguments.isDisableSourceTrigger(o)).toList();
+            ImportPipeline pipeline = client.createOrUpdateImportPipeline(new ImportPipeline(
+                    flags.name(file, "importPipelineName"), flags.registry(file), flags.container(file, "sourceUri"),
+                    trigger, Arguments.options(kept, PipelineKind.IMPORT), null).withIdentity(flags.identity(file))
                     .withVerifyKeys(verifyKeys));
             print(pipeline, out -> Views.importPipeline(out, pipeline));
             return ExitCodes.OK;
+        }
+
+        /** -e, else the file's sourceTriggerStatus, else Enabled; DisableSourceTrigger turns it off. */
+        private TriggerStatus trigger(ParameterFile file, boolean disable) {
+            TriggerStatus status = null;
+            if (sourceTrigger != null) {
+                status = sourceTrigger ? TriggerStatus.Enabled : TriggerStatus.Disabled;
+            } else if (file != null && file.string("sourceTriggerStatus") != null) {
+                String value = file.string("sourceTriggerStatus");
+                status = java.util.Arrays.stream(TriggerStatus.values()).filter(t -> t.name().equalsIgnoreCase(value))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("sourceTriggerStatus '" + value
+                                + "' is neither Enabled nor Disabled"));
+            }
+            if (disable) {
+                if (status == TriggerStatus.Enabled) {
+                    throw new IllegalArgumentException("The option DisableSourceTrigger turns the source trigger off,"
+                            + " but the trigger is also asked to be enabled: drop one of them");
+                }
+                return TriggerStatus.Disabled;
+            }
+            return status == null ? TriggerStatus.Enabled : status;
         }
     }
 
@@ -78,9 +89,17 @@ final class ImportPipelineCommand {
         @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
+        @Option(names = "--as-parameters", description = "Print the pipeline as an ARM deployment parameter file"
+                + " (azuredeploy.parameters.json of the ImportPipelines template), for create --parameters.")
+        boolean asParameters;
+
         @Override
         int run(TransferClient client) {
             ImportPipeline pipeline = client.getImportPipeline(name);
+            if (asParameters) {
+                out().println(PipelineParameters.importing(pipeline, err()));
+                return ExitCodes.OK;
+            }
             print(pipeline, out -> Views.importPipeline(out, pipeline));
             return ExitCodes.OK;
         }

@@ -52,6 +52,9 @@ public final class Main {
         // (picocli would otherwise take "-a repo --bogus" as two artifacts).
         commandLine.setUnmatchedOptionsAllowedAsOptionParameters(false);
         commandLine.setUnmatchedOptionsArePositionalParams(false);
+        // "@file" is az's form of a parameter file (--parameters @azuredeploy.parameters.json), not picocli's
+        // argument file.
+        commandLine.setExpandAtFiles(false);
         commandLine.setExecutionExceptionHandler(new ErrorHandler(io));
         return commandLine;
     }

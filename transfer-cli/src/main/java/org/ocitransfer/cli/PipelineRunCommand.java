@@ -38,18 +38,25 @@ final class PipelineRunCommand {
                     "Submitting a run again with the same properties returns it without running it again;"
                             + " --force-redeploy runs it again."})
     static final class Create extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", converter = Arguments.Name.class,
-                description = "The run's name: 5-50 letters or digits.")
+        @Option(names = {"--name", "-n"}, paramLabel = "NAME", converter = Arguments.Name.class,
+                description = "The run's name: 5-50 letters or digits (or the parameter file's pipelineRunName).")
         String name;
 
-        @Option(names = {"--pipeline", "-p"}, required = true, paramLabel = "PIPELINE", description = "The pipeline to run.")
+        @Option(names = {"--pipeline", "-p"}, paramLabel = "PIPELINE",
+                description = "The pipeline to run (or the parameter file's pipelineResourceId).")
         String pipeline;
 
-        @Option(names = {"--pipeline-type", "-t"}, required = true, paramLabel = "export|import",
-                converter = Arguments.PipelineType.class, description = "The pipeline's type.")
+        @Option(names = {"--pipeline-type", "-t"}, paramLabel = "export|import",
+                converter = Arguments.PipelineType.class,
+                description = "The pipeline's type (or the kind the parameter file's pipelineResourceId names).")
         PipelineKind kind;
 
-        @Option(names = {"--storage-blob", "-b"}, required = true, paramLabel = "BLOB",
+        @Option(names = {"--parameters"}, paramLabel = "@FILE",
+                description = "An ARM deployment parameter file (azuredeploy.parameters.json of the PipelineRun-Export"
+                        + " or PipelineRun-Import template); options given beside it win.")
+        String parameters;
+
+        @Option(names = {"--storage-blob", "-b"}, paramLabel = "BLOB",
                 description = "The archive blob's name in the pipeline's container: written by an export, read by"
                         + " an import.")
         String blob;
@@ -92,6 +99,7 @@ final class PipelineRunCommand {
 
         @Override
         int run(TransferClient client) {
+            String fileTag = RunParameters.apply(this);
             PipelineRunRequest request;
             if (kind == PipelineKind.EXPORT) {
                 if (targetRepository != null || catalogDigest != null) {
@@ -122,8 +130,10 @@ final class PipelineRunCommand {
                 login.bind(client.getImportPipeline(pipeline).registry());
             }
             Optional<PipelineRun> existing = find(client, name);
-            String tag = force ? Instant.now().toString() : existing.map(PipelineRun::forceUpdateTag).orElse("");
-            if (!force && existing.isPresent() && existing.get().request().equals(request)) {
+            String tag = force ? Instant.now().toString()
+                    : fileTag != null ? fileTag : existing.map(PipelineRun::forceUpdateTag).orElse("");
+            if (!force && existing.isPresent() && existing.get().request().equals(request)
+                    && (fileTag == null || fileTag.equals(existing.get().forceUpdateTag()))) {
                 err().println("Run " + name + " already exists with the same properties: not run again (use"
                         + " --force-redeploy to run it again).");
             }

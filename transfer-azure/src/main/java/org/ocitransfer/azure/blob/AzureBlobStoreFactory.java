@@ -4,10 +4,13 @@ package org.ocitransfer.azure.blob;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.HttpLogOptions;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.StorageAccessMode;
 import org.ocitransfer.api.StorageContainer;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.internal.blob.AzureBlobStore;
 import org.ocitransfer.azure.internal.blob.AzureContainerUri;
+import org.ocitransfer.azure.internal.identity.Identities;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobStoreFactory;
@@ -23,6 +26,7 @@ import org.ocitransfer.core.secret.SecretStore;
 public final class AzureBlobStoreFactory implements BlobStoreFactory {
 
     private final Builder settings;
+    private final PipelineIdentity identity;
 
     /** A factory for SasToken containers only. */
     public AzureBlobStoreFactory() {
@@ -35,12 +39,35 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
     }
 
     private AzureBlobStoreFactory(Builder settings) {
+        this(settings, null);
+    }
+
+    private AzureBlobStoreFactory(Builder settings, PipelineIdentity identity) {
         this.settings = settings.copy();
+        this.identity = identity;
     }
 
     /** A builder for a factory with an HTTP client, block sizes and the like. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This factory opening ManagedIdentity containers as the pipeline's identity, with the credential the builder's
+     * {@link Builder#identityCredentials PipelineCredentials} give for it (SasToken containers read their SAS
+     * through the secret store the client passes, which acts as the same identity). Without PipelineCredentials,
+     * opening a ManagedIdentity container for a pipeline with an identity fails saying so.
+     *
+     * @param pipelineIdentity null: this factory (its default credential)
+     */
+    @Override
+    public BlobStoreFactory forIdentity(PipelineIdentity pipelineIdentity) {
+        if (pipelineIdentity == null || pipelineIdentity.equals(identity)) {
+            return this;
+        }
+        Builder scoped = settings.copy();
+        scoped.credential = settings.identities == null ? null : settings.identities.credential(pipelineIdentity);
+        return new AzureBlobStoreFactory(scoped, pipelineIdentity);
     }
 
     @Override
@@ -67,6 +94,10 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
     public BlobStore open(StorageContainer container, SecretStore secrets) {
         AzureBlobStore.Builder builder = AzureBlobStore.builder(container.uri());
         if (container.accessMode() == StorageAccessMode.ManagedIdentity) {
+            if (settings.credential == null && identity != null) {
+                throw new BlobStoreException(Identities.noCredentials(identity, "AzureBlobStoreFactory")
+                        + " (opening storage container " + container.uri() + ")");
+            }
             if (settings.credential == null) {
                 throw new BlobStoreException("Storage container " + container.uri() + " uses the ManagedIdentity"
                         + " access mode, but no TokenCredential was given: construct AzureBlobStoreFactory with one"
@@ -109,6 +140,7 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
         private int blockSize;
         private int blocksInFlight;
         private long syncCopyLimit = -1;
+        private PipelineCredentials identities;
 
         private Builder() {
         }
@@ -116,6 +148,15 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
         /** The credential for ManagedIdentity containers (null: SasToken containers only). */
         public Builder credential(TokenCredential credential) {
             this.credential = credential;
+            return this;
+        }
+
+        /**
+         * The credentials of pipeline identities: a pipeline with an identity opens its ManagedIdentity container
+         * with the credential these give for it ({@link AzureBlobStoreFactory#forIdentity}).
+         */
+        public Builder identityCredentials(PipelineCredentials credentials) {
+            this.identities = credentials;
             return this;
         }
 
@@ -157,6 +198,7 @@ public final class AzureBlobStoreFactory implements BlobStoreFactory {
         private Builder copy() {
             Builder b = new Builder();
             b.credential = credential;
+            b.identities = identities;
             b.httpClient = httpClient;
             b.httpLogOptions = httpLogOptions;
             b.blockSize = blockSize;

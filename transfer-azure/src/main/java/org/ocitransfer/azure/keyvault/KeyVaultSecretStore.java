@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ocitransfer.api.PipelineIdentity;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.internal.blob.Redaction;
+import org.ocitransfer.azure.internal.identity.Identities;
 import org.ocitransfer.azure.internal.http.JdkAzureHttpClient;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.core.secret.SecretException;
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Reads secrets at {@code https://<vault>.vault.azure.net/secrets/<name>[/<version>]} (and the sovereign clouds'
  * vault hosts, plus hosts named in the builder) through the Key Vault SDK's {@link SecretClient}, authenticated
  * with the caller's {@link TokenCredential}. Values are cached briefly (5 minutes by default). Messages name the
- * vault and secret, never a value: a 403 says the identity lacks get permission, a 404 that the secret is missing.
+ * vault and secret, never a value: a 403 says which identity lacks get permission, a 404 that the secret is missing.
+ * {@link #forIdentity} gives the store a pipeline with an identity reads through: the credential the builder's
+ * {@link Builder#identityCredentials PipelineCredentials} give for that identity, and a cache of its own.
  */
 public final class KeyVaultSecretStore implements SecretStore {
 
@@ -39,6 +44,9 @@ public final class KeyVaultSecretStore implements SecretStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretStore.class);
 
     private final TokenCredential credential;
+    private final PipelineCredentials identities;
+    private final PipelineIdentity identity;
+    private final Builder settings;
     private final HttpClient httpClient;
     private final boolean verifyChallengeResource;
     private final Duration cacheTtl;
@@ -46,9 +54,13 @@ public final class KeyVaultSecretStore implements SecretStore {
     private final Clock clock;
     private final Map<String, SecretClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<PipelineIdentity, KeyVaultSecretStore> views = new ConcurrentHashMap<>();
 
-    private KeyVaultSecretStore(Builder b) {
-        this.credential = b.credential;
+    private KeyVaultSecretStore(Builder b, TokenCredential credential, PipelineIdentity identity) {
+        this.settings = b;
+        this.identities = b.identities;
+        this.identity = identity;
+        this.credential = credential;
         this.httpClient = b.httpClient;
         this.verifyChallengeResource = b.verifyChallengeResource;
         this.cacheTtl = b.cacheTtl;
@@ -73,9 +85,30 @@ public final class KeyVaultSecretStore implements SecretStore {
         return extraHosts.contains(authority);
     }
 
+    /**
+     * This store reading secrets as the pipeline's identity, with the credential the builder's
+     * {@link Builder#identityCredentials PipelineCredentials} give for it, and a cache of its own (a value one
+     * identity may read is never handed to another from the cache). Without PipelineCredentials, reads for a pipeline
+     * with an identity fail saying so.
+     *
+     * @param pipelineIdentity null: this store (the default credential)
+     */
+    @Override
+    public SecretStore forIdentity(PipelineIdentity pipelineIdentity) {
+        if (pipelineIdentity == null || pipelineIdentity.equals(identity)) {
+            return this;
+        }
+        return views.computeIfAbsent(pipelineIdentity, id -> new KeyVaultSecretStore(settings,
+                identities == null ? null : identities.credential(id), id));
+    }
+
     @Override
     public Secret get(String secretUri) {
         KeyVaultSecretUri uri = KeyVaultSecretUri.parse(secretUri);
+        if (credential == null) {
+            throw new SecretException(Identities.noCredentials(identity, "Key Vault secret store") + " (reading"
+                    + " secret " + uri.name() + " from " + uri.vault() + ")");
+        }
         Instant now = clock.instant();
         Cached cached = cache.get(secretUri);
         if (cached != null && now.isBefore(cached.expires())) {
@@ -114,8 +147,9 @@ public final class KeyVaultSecretStore implements SecretStore {
     private SecretException map(HttpResponseException e, KeyVaultSecretUri uri, String what) {
         Throwable cause = Redaction.signaturesOnly().scrubbedCopy(e);
         if (e.getResponse() == null) {
-            return new SecretException("Could not get an Entra ID token for Key Vault " + uri.vault() + " to read "
-                    + what + ": " + e.getClass().getSimpleName() + ". Check the TokenCredential (managed identity"
+            return new SecretException("Could not get an Entra ID token as " + Identities.describe(identity)
+                    + " for Key Vault " + uri.vault() + " to read " + what + ": " + e.getClass().getSimpleName()
+                    + ". Check the TokenCredential (managed identity"
                     + " enabled and assigned, client id, tenant, or `az login` for a developer credential)", cause);
         }
         int status = e.getResponse().getStatusCode();
@@ -131,13 +165,14 @@ public final class KeyVaultSecretStore implements SecretStore {
                         + " from this network (firewall or private endpoint): allow this network on the vault",
                         cause);
             }
-            return new SecretException("The identity lacks get permission on secrets in " + uri.vault()
-                    + " (reading " + what + "): grant it the role \"Key Vault Secrets User\" on the vault (RBAC"
+            String who = Identities.describe(identity);
+            return new SecretException(Character.toUpperCase(who.charAt(0)) + who.substring(1) + " lacks get"
+                    + " permission on secrets in " + uri.vault() + " (reading " + what + "): grant it the role \"Key Vault Secrets User\" on the vault (RBAC"
                     + " vaults) or an access policy with the secret \"get\" permission", cause);
         }
         if (status == 401 || e instanceof ClientAuthenticationException) {
-            return new SecretException("Key Vault " + uri.vault() + " did not accept the identity's token when"
-                    + " reading " + what + " (HTTP " + status + "): check that the credential's tenant is the vault's",
+            return new SecretException("Key Vault " + uri.vault() + " did not accept the token of "
+                    + Identities.describe(identity) + " when reading " + what + " (HTTP " + status + "): check that the credential's tenant is the vault's",
                     cause);
         }
         return new SecretException("Key Vault " + uri.vault() + " failed to return " + what + " (HTTP " + status
@@ -164,6 +199,7 @@ public final class KeyVaultSecretStore implements SecretStore {
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private final java.util.Set<String> extraHosts = new java.util.HashSet<>();
         private Clock clock = Clock.systemUTC();
+        private PipelineCredentials identities;
 
         private Builder(TokenCredential credential) {
             this.credential = Objects.requireNonNull(credential, "a TokenCredential is needed to read Key Vault");
@@ -211,9 +247,25 @@ public final class KeyVaultSecretStore implements SecretStore {
             return this;
         }
 
+        /**
+         * The credentials of pipeline identities: a pipeline with an identity reads its secrets with the credential
+         * these give for it ({@link KeyVaultSecretStore#forIdentity}); without them such a pipeline's reads fail.
+         */
+        public Builder identityCredentials(PipelineCredentials credentials) {
+            this.identities = credentials;
+            return this;
+        }
+
         /** The store. */
         public KeyVaultSecretStore build() {
-            return new KeyVaultSecretStore(this);
+            Builder copy = new Builder(credential);
+            copy.httpClient = httpClient;
+            copy.verifyChallengeResource = verifyChallengeResource;
+            copy.cacheTtl = cacheTtl;
+            copy.extraHosts.addAll(extraHosts);
+            copy.clock = clock;
+            copy.identities = identities;
+            return new KeyVaultSecretStore(copy, credential, null);
         }
 
         /**

@@ -121,7 +121,7 @@ class KeyVaultSecretStoreStandInTest {
         vault.denyAll(true);
         assertThatThrownBy(() -> store.get(vault.secretUri("guarded")))
                 .isInstanceOf(SecretException.class)
-                .hasMessageStartingWith("The identity lacks get permission on secrets in 127.0.0.1 (reading secret"
+                .hasMessageStartingWith("The default credential lacks get permission on secrets in 127.0.0.1 (reading secret"
                         + " guarded)")
                 .hasMessageContaining("Key Vault Secrets User")
                 .hasMessageNotContaining("guarded-value-never-shown");

@@ -1,5 +1,6 @@
 package org.ocitransfer.core.blob;
 
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.core.secret.SecretStore;
 
@@ -24,4 +25,17 @@ public interface BlobStoreFactory {
      * The caller closes it.
      */
     BlobStore open(StorageContainer container, SecretStore secrets);
+
+    /**
+     * This factory opening containers as a pipeline's identity: the client opens a pipeline's container with
+     * {@code factory.forIdentity(pipeline.identity()).open(container, secrets.forIdentity(pipeline.identity()))}.
+     * A factory whose containers are reached with an identity (Azure storage in ManagedIdentity mode) returns one that
+     * authenticates as that identity, or one that refuses to open when it cannot act as it; the default, for
+     * containers that need no identity (local directories), is this factory.
+     *
+     * @param identity the pipeline's identity; null: the factory's default credential (this factory)
+     */
+    default BlobStoreFactory forIdentity(PipelineIdentity identity) {
+        return this;
+    }
 }

@@ -2,6 +2,7 @@ package org.ocitransfer.core.secret;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ocitransfer.api.PipelineIdentity;
 
 /** A secret store that asks several stores in turn: the first that supports a URI answers. */
 public final class SecretStores implements SecretStore {
@@ -27,6 +28,12 @@ public final class SecretStores implements SecretStore {
         List<SecretStore> all = new ArrayList<>(stores);
         all.add(more);
         return new SecretStores(all);
+    }
+
+    /** Each store as the identity ({@link SecretStore#forIdentity}), asked in the same order. */
+    @Override
+    public SecretStores forIdentity(PipelineIdentity identity) {
+        return identity == null ? this : new SecretStores(stores.stream().map(s -> s.forIdentity(identity)).toList());
     }
 
     @Override

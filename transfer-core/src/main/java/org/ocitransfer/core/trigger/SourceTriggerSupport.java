@@ -2,6 +2,7 @@ package org.ocitransfer.core.trigger;
 
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunOperation;
@@ -34,6 +35,17 @@ public interface SourceTriggerSupport extends TransferClient {
 
     /** Opens a container with this client's storage factories and secrets; the caller closes it. */
     BlobStore openContainer(StorageContainer container);
+
+    /**
+     * Opens a pipeline's container as the pipeline's identity (see
+     * {@link org.ocitransfer.core.blob.BlobStoreFactory#forIdentity}); the caller closes it. The default ignores the
+     * identity: a client whose stores act as identities overrides it.
+     *
+     * @param identity the pipeline's identity; null: the default credential
+     */
+    default BlobStore openContainer(StorageContainer container, PipelineIdentity identity) {
+        return openContainer(container);
+    }
 
     /** The run's record, if there is one. */
     Optional<StoredRun> findRun(String name);

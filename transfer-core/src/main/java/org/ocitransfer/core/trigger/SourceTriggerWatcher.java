@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.ocitransfer.api.ImportPipeline;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.ResourceNames;
@@ -115,6 +116,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
     /** The pipeline's container as last opened (guarded by pollLock until close). */
     private BlobStore store;
     private StorageContainer storeContainer;
+    private PipelineIdentity storeIdentity;
     /** Containers given up (after an error, or a changed pipeline) while imports still read them. */
     private final List<BlobStore> retired = new ArrayList<>();
 
@@ -222,7 +224,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                 LOG.debug("Source trigger of import pipeline {} is Disabled: no runs start", pipelineName);
                 return List.of();
             }
-            BlobStore container = container(pipeline.source());
+            BlobStore container = container(pipeline.source(), pipeline.identity());
             List<BlobItem> blobs;
             try {
                 blobs = container.list();
@@ -325,13 +327,14 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         return stored.run().status().isTerminal() && !stored.interrupted();
     }
 
-    private BlobStore container(StorageContainer wanted) {
-        if (store != null && !wanted.equals(storeContainer)) {
+    private BlobStore container(StorageContainer wanted, PipelineIdentity identity) {
+        if (store != null && !(wanted.equals(storeContainer) && Objects.equals(identity, storeIdentity))) {
             forgetContainer();
         }
         if (store == null) {
-            store = client.openContainer(wanted);
+            store = client.openContainer(wanted, identity);
             storeContainer = wanted;
+            storeIdentity = identity;
         }
         return store;
     }
@@ -343,6 +346,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         }
         store = null;
         storeContainer = null;
+        storeIdentity = null;
         closeRetired(false);
     }
 

@@ -4,13 +4,10 @@ package org.ocitransfer.testkit.azure;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,29 +52,14 @@ public final class EntraIdStandInCredential implements TokenCredential {
     public AccessToken getTokenSync(TokenRequestContext request) {
         requests.add(new Request(List.copyOf(request.getScopes()), request.getTenantId()));
         String scope = request.getScopes().isEmpty() ? "" : request.getScopes().get(0);
-        String audience = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length())
-                : scope;
         String tid = request.getTenantId() != null ? request.getTenantId() : tenant;
-        Instant now = Instant.now();
-        Instant expiry = now.plusSeconds(3600);
-        String payload = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/" + tid + "/\",\"iat\":"
-                + (now.getEpochSecond() - 60) + ",\"nbf\":" + (now.getEpochSecond() - 60) + ",\"exp\":"
-                + expiry.getEpochSecond() + ",\"tid\":\"" + tid + "\",\"oid\":\"" + objectId
-                + "\",\"sub\":\"" + objectId + "\",\"ver\":\"1.0\"}";
-        return new AccessToken(sign(payload), OffsetDateTime.ofInstant(expiry, ZoneOffset.UTC));
+        Instant expiry = Instant.now().plusSeconds(3600);
+        ObjectNode claims = StandInTokens.claims(scope, tid, expiry).put("oid", objectId).put("sub", objectId);
+        return new AccessToken(StandInTokens.sign(signer, claims), OffsetDateTime.ofInstant(expiry, ZoneOffset.UTC));
     }
 
-    private String sign(String payload) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String body = b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature rsa = Signature.getInstance("SHA256withRSA");
-            rsa.initSign(signer.privateKey());
-            rsa.update((header + "." + body).getBytes(StandardCharsets.US_ASCII));
-            return header + "." + body + "." + b64.encodeToString(rsa.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not sign a test token", e);
-        }
+    /** The object id its tokens name ({@code oid}): who the Key Vault stand-in sees asking. */
+    public String objectId() {
+        return objectId;
     }
 }

@@ -197,7 +197,7 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        KeyVaultStandIn.send(exchange, status, body);
+        StandInHttp.sendJson(exchange, status, body);
     }
 
     /** Stops the server. */

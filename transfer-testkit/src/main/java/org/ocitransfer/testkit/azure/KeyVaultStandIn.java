@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
 
@@ -32,7 +30,11 @@ import org.ocitransfer.testkit.tls.SelfSignedCertificate;
  *   <li>the challenge: a request without a bearer token gets 401 with
  *       {@code WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>",
  *       resource="https://vault.azure.net"}; the SDK then asks its credential for a token and retries;</li>
- *   <li>404 {@code SecretNotFound} for unknown secrets, 403 {@code Forbidden} for denied ones.</li>
+ *   <li>404 {@code SecretNotFound} for unknown secrets, 403 {@code Forbidden} for denied ones;</li>
+ *   <li>which identity asks: a secret {@link #grant granted} to identities may be read only with a token naming one
+ *       of them (its {@code appid} client id, {@code xms_mirid} resource id or {@code oid} principal, as the
+ *       {@link ManagedIdentityStandIn} and {@link EntraIdStandInCredential} issue them); any other caller gets the
+ *       403 {@code ForbiddenByRbac} a vault with Azure RBAC returns, naming the caller.</li>
  * </ul>
  * Clients must trust the certificate and, the host being loopback, disable the SDK's challenge resource check.
  */
@@ -47,6 +49,8 @@ public final class KeyVaultStandIn implements AutoCloseable {
     private final String tenant;
     private final Map<String, List<String[]>> versions = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> grants = new ConcurrentHashMap<>();
+    private final List<String> callers = new CopyOnWriteArrayList<>();
     private final AtomicInteger secretReads = new AtomicInteger();
     private final AtomicInteger challenges = new AtomicInteger();
     private volatile boolean denyAll;
@@ -70,11 +74,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "keyvault-stand-in");
-                t.setDaemon(true);
-                return t;
-            }));
+            server.setExecutor(StandInHttp.daemons("keyvault-stand-in", 4));
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Key Vault stand-in", e);
@@ -124,6 +124,19 @@ public final class KeyVaultStandIn implements AutoCloseable {
         this.denyAll = deny;
     }
 
+    /**
+     * Lets only these identities read the secret (client ids, identity resource ids or object ids; adds to earlier
+     * grants). A secret never granted may be read by any caller.
+     */
+    public void grant(String name, String... identities) {
+        grants.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).addAll(List.of(identities));
+    }
+
+    /** Who made each authenticated secret read, in order: the token's {@code appid}, else its {@code oid}. */
+    public List<String> callers() {
+        return List.copyOf(callers);
+    }
+
     /** How many authenticated secret reads it answered (any status). */
     public int secretReads() {
         return secretReads.get();
@@ -143,22 +156,41 @@ public final class KeyVaultStandIn implements AutoCloseable {
             String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
             if (!exchange.getRequestMethod().equals("GET") || parts.length < 3 || parts.length > 4
                     || !parts[1].equals("secrets")) {
-                send(exchange, 404, error("NotFound", "This stand-in implements GET /secrets/{name}[/{version}]"));
+                StandInHttp.sendJson(exchange, 404, error("NotFound",
+                        "This stand-in implements GET /secrets/{name}[/{version}]"));
                 return;
             }
             secretReads.incrementAndGet();
             String name = parts[2];
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            com.fasterxml.jackson.databind.JsonNode claims = StandInTokens.read(auth.substring("Bearer ".length()));
+            String appId = claims.path("appid").asText(null);
+            String objectId = claims.path("oid").asText(null);
+            callers.add(appId != null ? appId : String.valueOf(objectId));
+            Set<String> granted = grants.get(name);
+            String resourceId = claims.path("xms_mirid").asText(null);
+            if (granted != null && java.util.stream.Stream.of(appId, objectId, resourceId)
+                    .noneMatch(id -> id != null && granted.contains(id))) {
+                ObjectNode body = error("Forbidden", "Caller is not authorized to perform action on resource.\r\n"
+                        + "If role assignments, deny assignments or role definitions were changed recently, please"
+                        + " observe propagation time.\r\nCaller: appid=" + appId + ";oid=" + objectId + ";iss="
+                        + claims.path("iss").asText() + "\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/"
+                        + "action'\r\nResource: 'stand-in/secrets/" + name + "'");
+                ((ObjectNode) body.get("error")).putObject("innererror").put("code", "ForbiddenByRbac");
+                StandInHttp.sendJson(exchange, 403, body);
+                return;
+            }
             String version = parts.length == 4 ? parts[3] : null;
             if (denyAll || denied.contains(name)) {
                 ObjectNode body = error("Forbidden", "The user, group or application does not have secrets get"
                         + " permission on key vault 'stand-in'.");
                 ((ObjectNode) body.get("error")).putObject("innererror").put("code", "AccessDenied");
-                send(exchange, 403, body);
+                StandInHttp.sendJson(exchange, 403, body);
                 return;
             }
             String[] found = find(name, version);
             if (found == null) {
-                send(exchange, 404, error("SecretNotFound", "A secret with (name/id) " + name
+                StandInHttp.sendJson(exchange, 404, error("SecretNotFound", "A secret with (name/id) " + name
                         + " was not found in this key vault."));
                 return;
             }
@@ -169,7 +201,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
             bundle.putObject("attributes").put("enabled", true).put("created", now).put("updated", now)
                     .put("recoveryLevel", "Recoverable+Purgeable").put("recoverableDays", 90);
             bundle.putObject("tags");
-            send(exchange, 200, bundle);
+            StandInHttp.sendJson(exchange, 200, bundle);
         }
     }
 
@@ -182,12 +214,12 @@ public final class KeyVaultStandIn implements AutoCloseable {
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization=\""
                     + "https://login.microsoftonline.com/" + tenant + "\", resource=\"" + RESOURCE + "\"");
-            send(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
+            StandInHttp.sendJson(exchange, 401, error("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token."));
             return true;
         }
         String query = exchange.getRequestURI().getRawQuery();
         if (query == null || !query.contains("api-version=")) {
-            send(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
+            StandInHttp.sendJson(exchange, 400, error("BadParameter", "The request URI must contain api-version"));
             return true;
         }
         return false;
@@ -210,14 +242,6 @@ public final class KeyVaultStandIn implements AutoCloseable {
         return body;
     }
 
-    static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     /** Stops the server. */
     @Override

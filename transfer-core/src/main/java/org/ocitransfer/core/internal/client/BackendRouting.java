@@ -3,6 +3,7 @@ package org.ocitransfer.core.internal.client;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreFactory;
@@ -16,8 +17,8 @@ import org.ocitransfer.core.signing.PemKeys;
 
 /**
  * Routes a pipeline's registry URI and storage container to the client that opens them (the registries given by
- * URI, then the registry factories; the blob store factories, with the client's secrets), and checks that they can be
- * opened at all.
+ * URI, then the registry factories; the blob store factories, with the client's secrets, both as the pipeline's
+ * identity), and checks that they can be opened at all.
  */
 final class BackendRouting {
 
@@ -87,9 +88,12 @@ final class BackendRouting {
         blobFactory(container).validate(container);
     }
 
-    /** Opens a container with its factory and the client's secrets; the caller closes it. */
-    BlobStore openContainer(StorageContainer container) {
-        return blobFactory(container).open(container, secrets);
+    /**
+     * Opens a pipeline's container with its factory and the client's secrets, both acting as the pipeline's identity
+     * (null: the default credential); the caller closes it.
+     */
+    BlobStore openContainer(StorageContainer container, PipelineIdentity identity) {
+        return blobFactory(container).forIdentity(identity).open(container, secrets.forIdentity(identity));
     }
 
     /**

@@ -9,6 +9,7 @@ import org.ocitransfer.api.CopyRequest;
 import org.ocitransfer.api.CopyResult;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.ProgressListener;
@@ -131,7 +132,12 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
 
     @Override
     public BlobStore openContainer(StorageContainer container) {
-        return backends.openContainer(container);
+        return backends.openContainer(container, null);
+    }
+
+    @Override
+    public BlobStore openContainer(StorageContainer container, PipelineIdentity identity) {
+        return backends.openContainer(container, identity);
     }
 
     @Override

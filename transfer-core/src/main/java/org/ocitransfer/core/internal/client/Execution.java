@@ -131,7 +131,8 @@ final class Execution implements RunOperation {
             if (id.kind() == PipelineKind.EXPORT) {
                 ExportPipeline pipeline = context.pipelines().getExport(id.name());
                 try (Registry registry = context.backends().openRegistry(pipeline.registry());
-                     BlobStore store = context.backends().openContainer(pipeline.target())) {
+                     BlobStore store = context.backends().openContainer(pipeline.target(),
+                             pipeline.identity())) {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
                             request.artifacts(), progress, context.concurrency(),
@@ -141,7 +142,8 @@ final class Execution implements RunOperation {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());
                 // A triggered run reads (and deletes) through the trigger's store, which holds the claim.
                 try (Registry registry = context.backends().openRegistry(pipeline.registry());
-                     BlobStore opened = source != null ? null : context.backends().openContainer(pipeline.source())) {
+                     BlobStore opened = source != null ? null : context.backends()
+                             .openContainer(pipeline.source(), pipeline.identity())) {
                     BlobStore store = source != null ? source : opened;
                     blobUri = store.blobUri(request.source().name());
                     outcome = new ImportRunner(name, pipeline, registry, store, request, progress,
