@@ -47,11 +47,16 @@ final class ExportPipelineCommand {
                 description = "Space separated: OverwriteBlobs ContinueOnErrors IncludeReferrers.")
         List<String> options;
 
+        @Option(names = "--max-part-size", paramLabel = "SIZE", converter = Arguments.Size.class,
+                description = "Write each archive as parts NAME.001, NAME.002, ... of at most SIZE (bytes, or e.g."
+                        + " 512MiB), whose concatenation is the archive; imports read the set by NAME.")
+        Long maxPartSize;
+
         @Override
         int run(TransferClient client) {
             ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(name, registry,
                     Arguments.container(containerUri, secretUri, accessMode),
-                    Arguments.options(options, PipelineKind.EXPORT)));
+                    Arguments.options(options, PipelineKind.EXPORT)).withMaxPartSize(maxPartSize));
             print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }

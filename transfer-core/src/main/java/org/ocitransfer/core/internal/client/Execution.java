@@ -134,7 +134,9 @@ final class Execution implements RunOperation {
                      BlobStore store = context.backends().openContainer(pipeline.target())) {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
-                            request.artifacts(), progress, context.concurrency()).run();
+                            request.artifacts(), progress, context.concurrency())
+                            .maxPartSize(request.maxPartSize() != null ? request.maxPartSize() : pipeline.maxPartSize())
+                            .run();
                 }
             } else {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());

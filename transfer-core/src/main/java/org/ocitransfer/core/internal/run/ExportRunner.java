@@ -17,6 +17,7 @@ import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchivedArtifact;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.registry.Registry;
@@ -58,6 +59,7 @@ public final class ExportRunner {
     private final List<String> artifacts;
     private final ProgressTracker progress;
     private final int concurrency;
+    private Long maxPartSize;
 
     /**
      * With {@link #DEFAULT_CONCURRENCY}.
@@ -94,6 +96,17 @@ public final class ExportRunner {
         this.concurrency = concurrency;
     }
 
+    /**
+     * Writes the archive as a part set {@code NAME.001}, {@code NAME.002}, ... of parts of at most {@code bytes}
+     * (null: one blob).
+     *
+     * @return this runner
+     */
+    public ExportRunner maxPartSize(Long bytes) {
+        this.maxPartSize = bytes;
+        return this;
+    }
+
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
     public RunOutcome run() {
         boolean overwrite = pipeline.has(PipelineOption.OverwriteBlobs);
@@ -101,6 +114,9 @@ public final class ExportRunner {
         store.preflight(Set.of(StorageAccess.READ, StorageAccess.ADD, StorageAccess.WRITE, StorageAccess.LIST));
         if (!overwrite && store.properties(blobName).isPresent()) {
             throw new BlobAlreadyExistsException(store.location(), blobName);
+        }
+        if (!overwrite && maxPartSize != null && store.properties(PartSet.partName(blobName, 1)).isPresent()) {
+            throw new BlobAlreadyExistsException(store.location(), PartSet.partName(blobName, 1));
         }
         progress.phase(RunPhase.PLANNING);
         progress.totals(0, artifacts.size());
@@ -178,7 +194,7 @@ public final class ExportRunner {
             // else as one stream; committed only when whole.
             String catalogDigest;
             try (ArchiveTarget archive = new ArchiveTarget(new ArchiveTarget.Spec(pipeline.name(), runName,
-                    registry.location(), archived, store, blobName, overwrite, concurrency > 1))) {
+                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, maxPartSize))) {
                 PlannedCopy.run(registry, pool, progress, units, archive);
                 catalogDigest = archive.catalogDigest();
             } catch (RunFailedException e) {
