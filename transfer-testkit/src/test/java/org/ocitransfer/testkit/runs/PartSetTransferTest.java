@@ -36,6 +36,7 @@ import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.core.registry.http.HttpRegistryFactory;
 import org.ocitransfer.core.registry.http.RetryPolicy;
+import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
 import org.ocitransfer.testkit.random.Seeds;
@@ -150,6 +151,33 @@ class PartSetTransferTest {
             for (Descriptor blob : app.descriptors()) {
                 assertThat(refused.repository("team/app").exists(blob)).as("%s in registry c", blob.digest()).isFalse();
             }
+        }
+    }
+
+    @Test
+    void anExportInPartsThatFailsMidWayLeavesNoPartBehind() throws Exception {
+        Path containerDir = Files.createDirectories(dir.resolve("container"));
+        Path layout = dir.resolve("layout");
+        GeneratedArtifact image;
+        try (OciLayoutRegistry source = OciLayoutRegistry.open(layout)) {
+            image = new ContentGenerator(Seeds.seed(23)).image(300_000, 2_000);
+            image.pushTo(source.repository("team/app"), "1.0");
+        }
+        // The large layer's bytes go bad in the source after it was pushed: the export finds out while writing.
+        Descriptor layer = image.blobs().stream().filter(d -> d.size() == 300_000).findFirst().orElseThrow();
+        Path layerFile = layout.resolve("blobs/sha256/" + layer.digest().substring("sha256:".length()));
+        Files.write(layerFile, new byte[300_000]);
+        try (TransferClient client = client("state", 8);
+             LocalDirectoryBlobStore store = LocalDirectoryBlobStore.open(containerDir)) {
+            client.createOrUpdateExportPipeline(new ExportPipeline("exporter", "oci-layout:" + layout,
+                    StorageContainer.of(containerDir.toUri()), Set.of()).withMaxPartSize(64L * 1024));
+            PipelineRun run = client.createOrUpdatePipelineRun("export1", PipelineRunRequest.export("exporter",
+                    "parts.tar", List.of("team/app:1.0")), null);
+            assertThat(run.status()).isEqualTo(RunStatus.Failed);
+            assertThat(run.response().pipelineRunErrorMessage()).contains(layer.digest())
+                    .contains("nothing was committed");
+            assertThat(store.list()).as("blobs in the container").isEmpty();
+            assertThat(PartSet.find(store, "parts.tar")).isEmpty();
         }
     }
 
