@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link RegionUploadSupport} (and concurrency is above 1), the archive is written as independent regions, each blob
  * streaming from the registry straight into its planned place, up to {@code concurrency} at once (largest first);
  * the bytes are the same as the sequential stream's. A failure in any region aborts the whole upload: nothing is
- * committed. Otherwise the archive is written as one ordered stream.
+ * committed. Otherwise the archive is written as one ordered stream. With a largest part size
+ * ({@link #maxPartSize}) the same bytes go into the parts {@code NAME.001}, ... of a
+ * {@link org.ocitransfer.core.blob.PartSet} ({@link PartSetUpload}), committed only when every part is whole.
  */
 public final class ExportRunner {
 
