@@ -12,6 +12,7 @@
 #   BENCH_BIG_BYTES=n      size of the single-layer artifact (default 10 GiB); BENCH_BIG=0 skips it
 #   BENCH_AZURE=0          skips the Azurite part
 #   BENCH_DIFF=0           skips the differential export part
+#   BENCH_PARTS=0          skips the archive in parts (the set with --max-part-size 100MiB)
 #   BENCH_HEAP=64m         our JVMs' -Xmx
 # Needs: java 17, mvn, docker-registry, skopeo, curl, sha256sum, /usr/bin/time (GNU time), python3; azurite-blob
 # (npm azurite) for the Azure part.
@@ -436,6 +437,52 @@ with tarfile.open(sys.argv[1]) as t:
     "$dimpfull" "$dimpdelta" "$(cpu_s "$WORK/diffimportfull.time")" "$(cpu_s "$WORK/diffimportdelta.time")")")
   DIFF_LINES+=("  differential into an empty registry: refused naming the base; storage files $before -> $after, repositories $repos")
 fi
+# ----------------------------------------------------------------------------------------------- archives in parts
+# The set exported again in parts of 100 MiB (same pipeline and run names, in a state of its own, so the catalog is
+# the single archive's): the parts and their sizes, cat of the parts against the single archive's sha256, an import
+# from the parts under -Xmx$HEAP, and an import with one part moved away (refused, naming it). BENCH_PARTS=0 skips it.
+PARTS_LINES=()
+if [ "${BENCH_PARTS:-1}" != 1 ]; then
+  PARTS_LINES+=("  skipped (BENCH_PARTS=0)")
+else
+  say "== the set in parts of 100 MiB: export, cat | sha256sum against the single archive, import under -Xmx$HEAP"
+  OURS_STATE="$WORK/partstate" export_pipeline benchexp "$SRC" "file://$WORK/container"
+  pe=$(OURS_STATE="$WORK/partstate" OURS_RUN=exportset ours partsexport "$HEAP" default -p benchexp -t export \
+    -b parts.tar -a "${ARTS_LIST[@]}" --max-part-size 100MiB) \
+    || { cat "$WORK/partsexport.err" >&2; die "our export in parts failed"; }
+  [ "$(catalog_of "$WORK/partsexport.out")" = "$CATALOG" ] || die "the parts' catalogDigest differs from set.tar's"
+  PARTS_LINES+=("$(printf '  export in parts %8.2f s %7s MiB/s   peak RSS %7s MiB   our CPU %s s' "$pe" \
+    "$(rate "$UNIQUE" "$pe")" "$(peak_rss "$WORK/partsexport.time")" "$(cpu_s "$WORK/partsexport.time")")")
+  while read -r size name; do
+    PARTS_LINES+=("$(printf '    %-14s %10s bytes' "$name" "$size")")
+  done < <(cd "$WORK/container" && stat -c '%s %n' parts.tar.0*)
+  single=$(sha256sum <"$WORK/container/set.tar" | cut -d' ' -f1)
+  joined=$(cat "$WORK"/container/parts.tar.0* | sha256sum | cut -d' ' -f1)
+  [ "$joined" = "$single" ] || die "cat parts.tar.0* | sha256sum is $joined, set.tar's is $single"
+  PARTS_LINES+=("  cat parts.tar.0* | sha256sum = sha256sum set.tar = $single")
+  PDST=$(start_registry partsdst)
+  OURS_STATE="$WORK/partstate" import_pipeline partsimp "$PDST" "file://$WORK/container"
+  pi=$(OURS_STATE="$WORK/partstate" ours partsimport "$HEAP" default -p partsimp -t import -b parts.tar) \
+    || { cat "$WORK/partsimport.err" >&2; die "our import from parts failed"; }
+  verify_target "$SRC" "$PDST" "$ARTS"
+  stop_registry partsdst
+  PARTS_LINES+=("$(printf '  import from parts %6.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' \
+    "$pi" "$(rate "$UNIQUE" "$pi")" "$(peak_rss "$WORK/partsimport.time")" "$HEAP" \
+    "$(cpu_s "$WORK/partsimport.time")" "$(per_gib "$(cpu_s "$WORK/partsimport.time")" "$UNIQUE")")")
+  mv "$WORK/container/parts.tar.005" "$WORK/parts.tar.005"
+  MDST=$(start_registry partsmissing)
+  OURS_STATE="$WORK/partstate" import_pipeline partsmis "$MDST" "file://$WORK/container"
+  if OURS_STATE="$WORK/partstate" ours partsmissing "$HEAP" default -p partsmis -t import -b parts.tar >/dev/null; then
+    die "an import with parts.tar.005 missing succeeded"
+  fi
+  [ "$(curl -fsS "http://127.0.0.1:$MDST/v2/_catalog")" = '{"repositories":[]}' ] \
+    || die "the refused import wrote repositories"
+  PARTS_LINES+=("  parts.tar.005 moved away: import refused, target registry still empty: $(python3 -c \
+    "import json,sys; print(json.load(open(sys.argv[1]))['response']['pipelineRunErrorMessage'])" \
+    "$WORK/partsmissing.out" | cut -c1-110)")
+  stop_registry partsmissing
+  rm -f "$WORK"/container/parts.tar.0* "$WORK/parts.tar.005"
+fi
 
 stop_registry src
 rm -rf "$WORK/container"
@@ -517,4 +564,7 @@ if [ ${#BIG_LINES[@]} -gt 0 ]; then
 fi
 if [ ${#DIFF_LINES[@]} -gt 0 ]; then
   echo; echo "differential export (the set, then one new image; --base-blob the full archive)"; printf '%s\n' "${DIFF_LINES[@]}"
+fi
+if [ ${#PARTS_LINES[@]} -gt 0 ]; then
+  echo; echo "archives in parts (the set, --max-part-size 100MiB)"; printf '%s\n' "${PARTS_LINES[@]}"
 fi

@@ -188,4 +188,29 @@ final class Arguments {
             return number;
         }
     }
+
+    /** A size in bytes: a whole number, optionally followed by KiB, MiB, GiB or TiB (powers of 1024); at least 1. */
+    static final class Size implements ITypeConverter<Long> {
+        private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([KMGT]iB|B)?",
+                Pattern.CASE_INSENSITIVE);
+
+        @Override
+        public Long convert(String value) {
+            java.util.regex.Matcher m = SIZE.matcher(value.trim());
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a size: give bytes, or a number followed by"
+                        + " KiB, MiB, GiB or TiB (e.g. 512MiB)");
+            }
+            int shift = m.group(2) == null ? 0 : 10 * "BKMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0)));
+            try {
+                long bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+                if (bytes < 1) {
+                    throw new TypeConversionException("a size must be at least 1 byte, got '" + value + "'");
+                }
+                return bytes;
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is too large a size");
+            }
+        }
+    }
 }

@@ -39,13 +39,18 @@ final class ExportPipelineCommand {
                         + " (EC P-256; the private key never leaves the vault).")
         String signingKeyUri;
 
+        @Option(names = "--max-part-size", paramLabel = "SIZE", converter = Arguments.Size.class,
+                description = "Write each archive as parts NAME.001, NAME.002, ... of at most SIZE (bytes, or e.g."
+                        + " 512MiB), whose concatenation is the archive; imports read the set by NAME.")
+        Long maxPartSize;
+
         @Override
         int run(TransferClient client) {
             ParameterFile file = flags.file("exportPipelineName", PARAMETERS);
             ExportPipeline pipeline = client.createOrUpdateExportPipeline(new ExportPipeline(
                     flags.name(file, "exportPipelineName"), flags.registry(file), flags.container(file, "targetUri"),
                     Arguments.options(flags.options(file, options), PipelineKind.EXPORT))
-                    .withIdentity(flags.identity(file)).withSigningKeyUri(signingKeyUri));
+                    .withIdentity(flags.identity(file)).withSigningKeyUri(signingKeyUri).withMaxPartSize(maxPartSize));
             print(pipeline, out -> Views.exportPipeline(out, pipeline));
             return ExitCodes.OK;
         }

@@ -58,7 +58,7 @@ final class PipelineRunCommand {
 
         @Option(names = {"--storage-blob", "-b"}, paramLabel = "BLOB",
                 description = "The archive blob's name in the pipeline's container: written by an export, read by"
-                        + " an import.")
+                        + " an import (an archive written in parts NAME.001, NAME.002, ... is read by NAME).")
         String blob;
 
         @Option(names = {"--artifacts", "-a"}, arity = "1..*", paramLabel = "ARTIFACT", converter = Arguments.Artifact.class,
@@ -81,6 +81,11 @@ final class PipelineRunCommand {
                 description = "Import only: refuse the archive unless its catalog has this digest (the export run's"
                         + " catalogDigest).")
         String catalogDigest;
+
+        @Option(names = "--max-part-size", paramLabel = "SIZE", converter = Arguments.Size.class,
+                description = "Export only: write the archive as parts of at most SIZE (bytes, or e.g. 512MiB),"
+                        + " overriding the pipeline's.")
+        Long maxPartSize;
 
         @Option(names = {"--force-redeploy", "-f"},
                 description = "Run it again even when a run of this name with the same properties exists.")
@@ -106,7 +111,7 @@ final class PipelineRunCommand {
                     throw new IllegalArgumentException("--target-repository and --catalog-digest apply to import"
                             + " runs only: drop them, or run an import pipeline (--pipeline-type import)");
                 }
-                request = PipelineRunRequest.export(pipeline, blob, artifacts);
+                request = PipelineRunRequest.export(pipeline, blob, artifacts).withMaxPartSize(maxPartSize);
                 if (baseBlobs != null && !baseBlobs.isEmpty()) {
                     request = request.withBaseBlobs(baseBlobs);
                 }
@@ -119,6 +124,10 @@ final class PipelineRunCommand {
                 if (baseBlobs != null && !baseBlobs.isEmpty()) {
                     throw new IllegalArgumentException("--base-blob applies to export runs only: an import run"
                             + " reads the bases from the archive's catalog");
+                }
+                if (maxPartSize != null) {
+                    throw new IllegalArgumentException("--max-part-size applies to export runs only: an import run"
+                            + " finds the parts of -b NAME itself");
                 }
                 request = PipelineRunRequest.importBlob(pipeline, blob);
                 if (targetRepository != null) {

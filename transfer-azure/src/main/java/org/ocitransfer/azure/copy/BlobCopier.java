@@ -4,6 +4,8 @@ package org.ocitransfer.azure.copy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
@@ -12,6 +14,7 @@ import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
 import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * service copies it; otherwise (or when the service cannot read the source) the bytes stream through this process
  * with bounded memory. Either way the target gets the source's metadata, and is verified afterwards: its size and
  * its {@value #CATALOG_DIGEST_KEY} metadata must equal the source's, or the target is deleted and the copy fails.
- * Without overwrite, an existing target is refused and left untouched.
+ * Without overwrite, an existing target is refused and left untouched. A source name with no blob but a part set
+ * ({@code NAME.001}, ... see {@link PartSet}) copies the set, part by part, each verified so.
  */
 public final class BlobCopier {
 
@@ -61,31 +65,87 @@ public final class BlobCopier {
      */
     public CopyResult copy(BlobStore source, String sourceName, BlobStore target, String targetName,
                            boolean overwrite) {
-        BlobItem item = source.properties(sourceName)
-                .orElseThrow(() -> new BlobNotFoundException(source.location(), sourceName));
+        Optional<BlobItem> blob = source.properties(sourceName);
+        if (blob.isEmpty()) {
+            PartSet parts = PartSet.find(source, sourceName)
+                    .orElseThrow(() -> new BlobNotFoundException(source.location(), sourceName));
+            return copyParts(source, parts, target, targetName, overwrite);
+        }
+        BlobItem item = blob.get();
         if (!overwrite && target.properties(targetName).isPresent()) {
             throw new BlobAlreadyExistsException(target.location(), targetName);
         }
-        CopyMethod method = null;
-        if (serverSide && target instanceof ServerSideCopy copier && copier.canCopyFrom(source)) {
-            try {
-                method = copier.copyFrom(source, item, targetName, overwrite, progress);
-            } catch (ServerSideCopyUnavailableException e) {
-                LOG.warn("Server-side copy into {} is unavailable ({}): streaming the blob through this process",
-                        target.location(), e.getMessage());
-            }
-        }
-        if (method == null) {
-            stream(source, item, target, targetName, overwrite);
-            method = CopyMethod.STREAMED;
-        }
+        CopyMethod method = copyOne(source, item, target, targetName, overwrite, progress);
         String digest = verify(source, item, target, targetName);
         LOG.info("Copied blob '{}' ({} bytes) from {} to {} as '{}' ({}), verified", sourceName, item.size(),
                 source.location(), target.location(), targetName, method);
         return new CopyResult(source.blobUri(sourceName), target.blobUri(targetName), item.size(), digest, method);
     }
 
-    private void stream(BlobStore source, BlobItem item, BlobStore target, String targetName, boolean overwrite) {
+    /**
+     * Copies a part set {@code NAME.001}, {@code NAME.002}, ... as the set {@code targetName.001}, ...: every part
+     * checked present and whole first, then each copied and verified as a blob is, the first part last (a source
+     * trigger on the target imports the set once its first part says it is whole). If a part fails, the parts
+     * already copied are deleted: a set counts only whole.
+     */
+    private CopyResult copyParts(BlobStore source, PartSet parts, BlobStore target, String targetName,
+                                 boolean overwrite) {
+        parts.requireWhole(source);
+        PartSet copy = new PartSet(targetName, parts.count(), parts.partSize(), parts.archiveSize());
+        if (!overwrite && target.properties(copy.partName(1)).isPresent()) {
+            throw new BlobAlreadyExistsException(target.location(), copy.partName(1));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 2; i <= parts.count(); i++) {
+            order.add(i);
+        }
+        order.add(1);
+        List<String> copied = new ArrayList<>();
+        CopyMethod method = null;
+        String digest = null;
+        long done = 0;
+        try {
+            for (int i : order) {
+                BlobItem item = source.properties(parts.partName(i))
+                        .orElseThrow(() -> new BlobNotFoundException(source.location(), parts.partName(i)));
+                long before = done;
+                CopyMethod used = copyOne(source, item, target, copy.partName(i), overwrite,
+                        (bytes, total) -> progress.onProgress(before + bytes, parts.archiveSize()));
+                digest = verify(source, item, target, copy.partName(i));
+                copied.add(copy.partName(i));
+                method = used; // the first part's, copied last
+                done += item.size();
+            }
+        } catch (RuntimeException e) {
+            copied.forEach(name -> deleteQuietly(target, name));
+            throw e;
+        }
+        LOG.info("Copied part set '{}' ({} parts, {} bytes) from {} to {} as '{}' ({}), verified", parts.name(),
+                parts.count(), parts.archiveSize(), source.location(), target.location(), targetName, method);
+        return new CopyResult(source.blobUri(parts.name()), target.blobUri(targetName), parts.archiveSize(), digest,
+                method);
+    }
+
+    private CopyMethod copyOne(BlobStore source, BlobItem item, BlobStore target, String targetName,
+                               boolean overwrite, CopyProgressListener listener) {
+        CopyMethod method = null;
+        if (serverSide && target instanceof ServerSideCopy copier && copier.canCopyFrom(source)) {
+            try {
+                method = copier.copyFrom(source, item, targetName, overwrite, listener);
+            } catch (ServerSideCopyUnavailableException e) {
+                LOG.warn("Server-side copy into {} is unavailable ({}): streaming the blob through this process",
+                        target.location(), e.getMessage());
+            }
+        }
+        if (method == null) {
+            stream(source, item, target, targetName, overwrite, listener);
+            method = CopyMethod.STREAMED;
+        }
+        return method;
+    }
+
+    private static void stream(BlobStore source, BlobItem item, BlobStore target, String targetName,
+                               boolean overwrite, CopyProgressListener listener) {
         UploadOptions options = new UploadOptions(overwrite, item.metadata(), item.size());
         try (BlobUpload upload = target.upload(targetName, options);
              InputStream in = source.read(item.name())) {
@@ -96,7 +156,7 @@ public final class BlobCopier {
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 copied += n;
-                progress.onProgress(copied, item.size());
+                listener.onProgress(copied, item.size());
             }
             if (copied != item.size()) {
                 throw new BlobStoreException("Blob '" + item.name() + "' of " + source.location() + " ended after "
@@ -123,12 +183,7 @@ public final class BlobCopier {
                     + copied.get().metadata().get(CATALOG_DIGEST_KEY) + ", the source's " + expectedDigest;
         }
         if (problem != null) {
-            try {
-                target.delete(targetName);
-            } catch (BlobStoreException e) {
-                LOG.warn("Could not delete the unverified copy '{}' in {}: {}", targetName, target.location(),
-                        e.getMessage());
-            }
+            deleteQuietly(target, targetName);
             throw new BlobStoreException("The copy of blob '" + item.name() + "' from " + source.location() + " to "
                     + target.location() + " as '" + targetName + "' failed verification: " + problem
                     + "; the target blob was deleted. Retry the copy");
@@ -138,6 +193,14 @@ public final class BlobCopier {
                     source.location(), CATALOG_DIGEST_KEY);
         }
         return expectedDigest;
+    }
+
+    private static void deleteQuietly(BlobStore target, String name) {
+        try {
+            target.delete(name);
+        } catch (BlobStoreException e) {
+            LOG.warn("Could not delete the unverified copy '{}' in {}: {}", name, target.location(), e.getMessage());
+        }
     }
 
     /** Builds a {@link BlobCopier}. */

@@ -36,6 +36,7 @@ import org.ocitransfer.api.TriggerStatus;
 import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.trigger.SourceTriggerSupport.StoredRun;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Digest;
@@ -240,6 +241,10 @@ public final class SourceTriggerWatcher implements AutoCloseable {
             Set<String> listed = new HashSet<>();
             List<String> started = new ArrayList<>();
             for (BlobItem blob : candidates) {
+                String archive = PartSet.importedAs(blob, blobs).orElse(null);
+                if (archive == null) {
+                    continue; // a later part, or a part set not whole yet: imported from its first part, once
+                }
                 String name = runName(pipeline.name(), blob);
                 listed.add(name);
                 if (closed || settled.contains(name) || inFlight.containsKey(name)) {
@@ -257,7 +262,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
                 }
                 boolean handedOver = false;
                 try {
-                    handedOver = tryStart(pipeline, container, blob, name);
+                    handedOver = tryStart(pipeline, container, blob, archive, name);
                     if (handedOver) {
                         started.add(name);
                     }
@@ -275,8 +280,12 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         }
     }
 
-    /** Claims the blob, checks again under the claim that its run is still to do, and starts it. */
-    private boolean tryStart(ImportPipeline pipeline, BlobStore container, BlobItem blob, String name) {
+    /**
+     * Claims the blob (an archive, or a part set's first part), checks again under the claim that its run is still to
+     * do, and starts it: an import of {@code archive}.
+     */
+    private boolean tryStart(ImportPipeline pipeline, BlobStore container, BlobItem blob, String archive,
+                             String name) {
         Optional<BlobClaim> claimed = container.tryClaim(blob.name(), claimDuration);
         if (claimed.isEmpty()) {
             LOG.debug("Blob '{}' is claimed by another watcher", blob.name());
@@ -304,13 +313,14 @@ public final class SourceTriggerWatcher implements AutoCloseable {
             RunOperation operation;
             try {
                 operation = client.startTriggeredRun(name, PipelineRunRequest.importBlob(pipeline.name(),
-                                blob.name()), now.toString(), RunTrigger.source(now),
+                                archive), now.toString(), RunTrigger.source(now),
                         stored.map(StoredRun::etag).orElse(RecordStore.ABSENT), container, stop);
             } catch (RecordConflictException e) {
                 LOG.info("Run {} of blob '{}' was written by another writer first: left to it", name, blob.name());
                 return false;
             }
-            LOG.info("Blob '{}' landed in {}: started import run {}", blob.name(), container.location(), name);
+            LOG.info("Blob '{}' landed in {}: started import run {} of '{}'", blob.name(), container.location(), name,
+                    archive);
             InFlight flight = new InFlight(name, claim, operation, stop);
             inFlight.put(name, flight);
             supervisors.execute(flight);

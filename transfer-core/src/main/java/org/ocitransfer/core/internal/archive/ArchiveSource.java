@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import org.ocitransfer.core.blob.BlobItem;
+import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.PartSet;
 
 /**
  * Random access to an archive's bytes: a local file, or a blob in a {@link BlobStore} read by ranges. The reader
@@ -54,6 +58,24 @@ public interface ArchiveSource {
                 return store.blobUri(blobName);
             }
         };
+    }
+
+    /**
+     * The archive named {@code name} in a store, as import, blob copy, the source trigger and inspection read it: the
+     * blob of that name, else the part set {@code NAME.001}, {@code NAME.002}, ... (found by its first part's
+     * metadata, every part checked present and whole before a byte is read) read as one archive.
+     *
+     * @throws BlobNotFoundException when there is neither a blob nor a first part of that name
+     * @throws org.ocitransfer.core.blob.BlobStoreException naming the first missing or short part
+     */
+    static ArchiveSource open(BlobStore store, String name) {
+        Optional<BlobItem> blob = store.properties(name);
+        if (blob.isPresent()) {
+            return of(store, name, blob.get().size());
+        }
+        PartSet parts = PartSet.find(store, name).orElseThrow(() -> new BlobNotFoundException(store.location(), name));
+        parts.requireWhole(store);
+        return new PartSetSource(store, parts);
     }
 
     /** Refuses a range outside {@code [0, size]}. */

@@ -136,7 +136,9 @@ final class Execution implements RunOperation {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
                             request.artifacts(), progress, context.concurrency(),
-                            context.backends().signer(pipeline.signingKeyUri()), request.baseBlobs()).run();
+                            context.backends().signer(pipeline.signingKeyUri()), request.baseBlobs())
+                            .maxPartSize(request.maxPartSize() != null ? request.maxPartSize() : pipeline.maxPartSize())
+                            .run();
                 }
             } else {
                 ImportPipeline pipeline = context.pipelines().getImport(id.name());

@@ -14,6 +14,7 @@ import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobUpload;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.UploadOptions;
@@ -49,16 +50,17 @@ final class ArchiveTarget implements PlannedCopy.Target {
      * @param parallel       whether regions may be written in parallel (when the container can)
      * @param signer         signs the catalogDigest while the archive is planned; null: unsigned
      * @param bases          a differential archive's bases: what they hold is left out (NONE for a whole archive)
+     * @param maxPartSize    when set, the archive is written as a {@link PartSet} of parts of at most this size
      */
     record Spec(String pipelineName, String runName, String sourceLocation, List<ArchivedArtifact> artifacts,
                 BlobStore store, String blobName, boolean overwrite, boolean parallel, CatalogSigner signer,
-                BaseArchives bases) {
+                BaseArchives bases, Long maxPartSize) {
 
-        /** A whole, unsigned archive's. */
+        /** A whole, unsigned archive in one blob. */
         Spec(String pipelineName, String runName, String sourceLocation, List<ArchivedArtifact> artifacts,
              BlobStore store, String blobName, boolean overwrite, boolean parallel) {
             this(pipelineName, runName, sourceLocation, artifacts, store, blobName, overwrite, parallel, null,
-                    BaseArchives.NONE);
+                    BaseArchives.NONE, null);
         }
     }
 
@@ -68,6 +70,7 @@ final class ArchiveTarget implements PlannedCopy.Target {
     private List<ArchiveRegion> regions;
     private RegionUpload regionUpload;
     private BlobUpload upload;
+    private PartSetUpload partUpload;
     private volatile Descriptor lastOpened;
 
     ArchiveTarget(Spec spec) {
@@ -106,7 +109,16 @@ final class ArchiveTarget implements PlannedCopy.Target {
                 spec.artifacts(), blobs, spec.bases().bases()), spec.signer());
         UploadOptions options = new UploadOptions(spec.overwrite(), Map.of(ExportRunner.CATEGORY_KEY,
                 ExportRunner.CATEGORY_VALUE, ExportRunner.CATALOG_DIGEST_KEY, plan.catalogDigest()), plan.totalSize());
-        if (spec.parallel() && spec.store() instanceof RegionUploadSupport regionStore) {
+        if (spec.maxPartSize() != null) {
+            PartSet parts = PartSet.plan(spec.blobName(), plan.totalSize(), spec.maxPartSize());
+            regions = spec.parallel() && spec.store() instanceof RegionUploadSupport regionStore
+                    ? ArchiveWriter.regions(plan, regionStore.maxRegions()) : ArchiveWriter.regions(plan, 1);
+            try {
+                partUpload = new PartSetUpload(spec.store(), parts, regions, options.metadata(), spec.overwrite());
+            } catch (TransferException e) {
+                throw couldNotWrite(e);
+            }
+        } else if (spec.parallel() && spec.store() instanceof RegionUploadSupport regionStore) {
             regions = ArchiveWriter.regions(plan, regionStore.maxRegions());
             try {
                 regionUpload = regionStore.uploadRegions(spec.blobName(), regions.stream()
@@ -135,7 +147,9 @@ final class ArchiveTarget implements PlannedCopy.Target {
 
     @Override
     public void write(PlannedCopy.Piece piece, InputStream bytes) throws IOException {
-        if (regionUpload != null) {
+        if (partUpload != null) {
+            partUpload.write(piece.index(), bytes);
+        } else if (regionUpload != null) {
             regionUpload.write(piece.index(), bytes);
         } else {
             OutputStream out = upload.output();
@@ -147,7 +161,9 @@ final class ArchiveTarget implements PlannedCopy.Target {
     @Override
     public void commit() {
         try {
-            if (regionUpload != null) {
+            if (partUpload != null) {
+                partUpload.commit();
+            } else if (regionUpload != null) {
                 regionUpload.commit();
             } else {
                 upload.commit();
@@ -156,14 +172,16 @@ final class ArchiveTarget implements PlannedCopy.Target {
             if (e instanceof BlobAlreadyExistsException) {
                 throw e;
             }
-            throw regionUpload != null ? couldNotWrite(e) : failed(null, lastOpened, false, e);
+            throw upload == null ? couldNotWrite(e) : failed(null, lastOpened, false, e);
         }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (regionUpload != null) {
+            if (partUpload != null) {
+                partUpload.close();
+            } else if (regionUpload != null) {
                 regionUpload.close();
             } else if (upload != null) {
                 upload.close();

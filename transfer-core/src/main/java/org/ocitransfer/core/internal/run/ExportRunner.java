@@ -17,6 +17,7 @@ import org.ocitransfer.api.TransferException;
 import org.ocitransfer.core.internal.archive.ArchivedArtifact;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.registry.Registry;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@link RegionUploadSupport} (and concurrency is above 1), the archive is written as independent regions, each blob
  * streaming from the registry straight into its planned place, up to {@code concurrency} at once (largest first);
  * the bytes are the same as the sequential stream's. A failure in any region aborts the whole upload: nothing is
- * committed. Otherwise the archive is written as one ordered stream.
+ * committed. Otherwise the archive is written as one ordered stream. With a largest part size
+ * ({@link #maxPartSize}) the same bytes go into the parts {@code NAME.001}, ... of a
+ * {@link org.ocitransfer.core.blob.PartSet} ({@link PartSetUpload}), committed only when every part is whole.
  */
 public final class ExportRunner {
 
@@ -61,6 +64,7 @@ public final class ExportRunner {
     private final int concurrency;
     private final CatalogSigner signer;
     private final List<String> baseBlobs;
+    private Long maxPartSize;
 
     /**
      * With {@link #DEFAULT_CONCURRENCY}.
@@ -110,6 +114,17 @@ public final class ExportRunner {
         this.baseBlobs = List.copyOf(baseBlobs);
     }
 
+    /**
+     * Writes the archive as a part set {@code NAME.001}, {@code NAME.002}, ... of parts of at most {@code bytes}
+     * (null: one blob).
+     *
+     * @return this runner
+     */
+    public ExportRunner maxPartSize(Long bytes) {
+        this.maxPartSize = bytes;
+        return this;
+    }
+
     /** Runs the export. Failures that stop the run are thrown as {@link TransferException}s. */
     public RunOutcome run() {
         boolean overwrite = pipeline.has(PipelineOption.OverwriteBlobs);
@@ -117,6 +132,9 @@ public final class ExportRunner {
         store.preflight(Set.of(StorageAccess.READ, StorageAccess.ADD, StorageAccess.WRITE, StorageAccess.LIST));
         if (!overwrite && store.properties(blobName).isPresent()) {
             throw new BlobAlreadyExistsException(store.location(), blobName);
+        }
+        if (!overwrite && maxPartSize != null && store.properties(PartSet.partName(blobName, 1)).isPresent()) {
+            throw new BlobAlreadyExistsException(store.location(), PartSet.partName(blobName, 1));
         }
         progress.phase(RunPhase.PLANNING);
         // A differential export reads its bases' catalogs (by range) before anything else, so a bad base fails fast.
@@ -200,7 +218,8 @@ public final class ExportRunner {
             // else as one stream; committed only when whole.
             String catalogDigest;
             try (ArchiveTarget archive = new ArchiveTarget(new ArchiveTarget.Spec(pipeline.name(), runName,
-                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, signer, bases))) {
+                    registry.location(), archived, store, blobName, overwrite, concurrency > 1, signer, bases,
+                    maxPartSize))) {
                 PlannedCopy.run(registry, pool, progress, units, archive);
                 catalogDigest = archive.catalogDigest();
             } catch (RunFailedException e) {

@@ -23,10 +23,9 @@ import org.ocitransfer.core.internal.archive.ArchiveReader;
 import org.ocitransfer.core.internal.archive.ArchiveSource;
 import org.ocitransfer.core.internal.archive.Catalog;
 import org.ocitransfer.core.internal.archive.IndexEntry;
-import org.ocitransfer.core.blob.BlobItem;
-import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.PartSet;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.ContentVerificationException;
@@ -109,13 +108,12 @@ public final class ImportRunner {
         }
         progress.phase(RunPhase.PLANNING);
         store.preflight(needs);
-        BlobItem item = store.properties(blobName).orElseThrow(() -> new BlobNotFoundException(store.location(),
-                blobName));
+        ArchiveSource archive = ArchiveSource.open(store, blobName);
         FailurePolicy failurePolicy = FailurePolicy.of(pipeline.options());
         List<ArtifactResult> results = new ArrayList<>();
         List<String> imported = new ArrayList<>();
         String catalogDigest;
-        try (ArchiveReader reader = ArchiveReader.open(ArchiveSource.of(store, blobName, item.size()))) {
+        try (ArchiveReader reader = ArchiveReader.open(archive)) {
             catalogDigest = reader.catalogDigest().orElse(null);
             if (request.catalogDigest() != null && !request.catalogDigest().equals(catalogDigest)) {
                 throw new RunFailedException("Archive " + store.blobUri(blobName) + " has catalog digest "
@@ -163,7 +161,7 @@ public final class ImportRunner {
         RunStatus status = failed == 0 ? RunStatus.Succeeded : RunStatus.CompletedWithErrors;
         if (status == RunStatus.Succeeded && pipeline.has(PipelineOption.DeleteSourceBlobOnSuccess)) {
             progress.phase(RunPhase.COMMITTING);
-            store.delete(blobName);
+            deleteArchive(blobName);
             LOG.info("Run {}: deleted {} after a successful import (DeleteSourceBlobOnSuccess)", runName,
                     store.blobUri(blobName));
         }
@@ -191,6 +189,19 @@ public final class ImportRunner {
                     + ". Check that import pipeline " + pipeline.name() + " has the public key of the exporting"
                     + " pipeline's signing key, or export the archive again. Nothing was imported.",
                     ErrorCategory.DENIED);
+        }
+    }
+
+    /** Deletes the archive: its blob, or every part of its part set (the first one last). */
+    private void deleteArchive(String blobName) {
+        if (store.delete(blobName)) {
+            return;
+        }
+        PartSet parts = PartSet.find(store, blobName).orElse(null);
+        if (parts != null) {
+            for (int i = parts.count(); i >= 1; i--) {
+                store.delete(parts.partName(i));
+            }
         }
     }
 
