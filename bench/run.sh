@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The transfer benchmark: starts real Distribution registries, generates the dataset of issue 7 deterministically,
 # times our export and import (the ./transfer command line) against skopeo doing the same job on the same data in
-# the same run, measures the disk limit, exports the same set to Azurite with parallel blocks and with one
-# sequential stream, checks a 10 GiB single-layer artifact under -Xmx64m, and prints MiB/s and ratios.
+# the same run, measures the limits (registry GET, dd + sync of the same bytes, the registry's own PUT ingest) and
+# the command line's start-up (list, show), exports the same set to Azurite with parallel blocks and with one
+# sequential stream, checks a 10 GiB single-layer artifact under -Xmx64m. For every timed run of ours it prints wall
+# time, MiB/s, our JVM's CPU seconds (user + system) and CPU per GiB, peak RSS, and the ratio to its limit.
 #
 # Usage: bench/run.sh            (about 10 minutes on 2 cores; needs about 30 GiB free under $BENCH_DIR)
 # Environment:
@@ -121,8 +123,9 @@ per_gib() { python3 -c "print(f'{$1 / ($2 / 1073741824):.2f}')"; }
 cli() { "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@"; }
 
 # ours TAG HEAP CONCURRENCY <pipeline-run create arguments...> -> wall seconds of the command; its JSON in
-# $WORK/TAG.out, /usr/bin/time's report in $WORK/TAG.time. The run is named TAG unless OURS_RUN is set; records go
-# to $OURS_STATE (default $WORK/state).
+# $WORK/TAG.out, /usr/bin/time's report in $WORK/TAG.time, the wall seconds in $WORK/TAG.wall and the seconds until a
+# sync after it has returned (the written bytes on disk) in $WORK/TAG.synced. The run is named TAG unless OURS_RUN is
+# set; records go to $OURS_STATE (default $WORK/state).
 ours() {
   local tag=$1 heap=$2 concurrency=$3 t0 t1 opts
   shift 3
@@ -134,8 +137,54 @@ ours() {
     return 1
   fi
   t1=$(now)
-  elapsed "$t0" "$t1"
+  sync
+  elapsed "$t0" "$(now)" >"$WORK/$tag.synced"
+  elapsed "$t0" "$t1" | tee "$WORK/$tag.wall"
 }
+
+# step LABEL TAG BYTES [LIMIT_SECONDS LIMIT_NAME [SECONDS_FILE]] -> one report line for the timed run TAG (see ours):
+# wall (or the seconds in $WORK/TAG.SECONDS_FILE, e.g. synced), MiB/s of BYTES, our JVM's CPU (user + system) and
+# CPU per GiB of BYTES (start-up included), peak RSS, and the ratio of the limit's time to ours (above 1: faster)
+step() {
+  local label=$1 tag=$2 bytes=$3 limit=${4:-} lname=${5:-} secs cpu
+  secs=$(cat "$WORK/$tag.${6:-wall}")
+  cpu=$(cpu_s "$WORK/$tag.time")
+  printf '  %-27s %7.2f s %7s MiB/s   CPU %6.2f s = %5s s/GiB   peak RSS %6s MiB' "$label" "$secs" \
+    "$(rate "$bytes" "$secs")" "$cpu" "$(per_gib "$cpu" "$bytes")" "$(peak_rss "$WORK/$tag.time")"
+  if [ -n "$limit" ]; then printf '   %sx %s' "$(ratio "$limit" "$secs")" "$lname"; fi
+  printf '\n'
+}
+
+# cli_median N ARGS... -> "WALL CPU": the medians of N runs of ./transfer ARGS (wall seconds; user + system seconds)
+cli_median() {
+  local n=$1 i
+  shift
+  : >"$WORK/cli.times"
+  for i in $(seq 1 "$n"); do
+    /usr/bin/time -o "$WORK/cli.time" -f '%e %U %S' "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@" \
+      >/dev/null || die "transfer $* failed"
+    cat "$WORK/cli.time" >>"$WORK/cli.times"
+  done
+  python3 - "$WORK/cli.times" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
+print(f"{statistics.median(float(r[0]) for r in rows):.2f} {statistics.median(float(r[1]) + float(r[2]) for r in rows):.2f}")
+PY
+}
+
+# children_cpu FILE: records in FILE the user + system seconds used so far by this shell's finished children (skopeo);
+# call it directly, not in $(...), whose subshell would count its own children
+children_cpu() {
+  times >"$WORK/times.txt"
+  python3 - "$WORK/times.txt" >"$1" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+secs = lambda t: sum(float(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", t))
+print(f"{secs(lines[1]):.2f}")
+PY
+}
+# cpu_since BEFORE_FILE AFTER_FILE -> the seconds between two children_cpu records
+cpu_since() { python3 -c "print(f'{$(cat "$2") - $(cat "$1"):.2f}')"; }
 
 catalog_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['response']['catalogDigest'])" "$1"; }
 
@@ -240,8 +289,13 @@ LIMIT_S=$(elapsed "$t0" "$t1")
 [ "$(stat -c %s "$WORK/limit.bin")" = "$UNIQUE" ] || die "the write-limit file is not $UNIQUE bytes"
 sync; t0=$(now); cat "$WORK/limit.bin" | sha256sum >/dev/null; t1=$(now)
 HASH_S=$(elapsed "$t0" "$t1")
-rm -f "$WORK/limit.bin"
-say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s"
+# The disk's own speed for these bytes: dd from the page cache into a new file, 4 MiB writes, then sync (an export's
+# limit: its archive is the same bytes plus headers, and it is on disk only after a sync).
+sync; t0=$(now); dd if="$WORK/limit.bin" of="$WORK/dd.bin" bs=4M status=none; sync; t1=$(now)
+DD_S=$(elapsed "$t0" "$t1")
+rm -f "$WORK/limit.bin" "$WORK/dd.bin"
+sync
+say "   GET $LIMIT_S s, cat | sha256sum $HASH_S s, dd + sync $DD_S s"
 say "== import limit: every unique blob PUT into an empty registry with curl, one at a time"
 PUTD=$(start_registry putdst)
 read -r PUT_S LARGEST_S LARGEST_BYTES < <(put_limit "$SRC" "$WORK/set/blobs.txt" "$WORK/putblobs" "$PUTD")
@@ -267,14 +321,16 @@ say "== our export (./transfer, concurrency $DEFAULT_CONC by default, -Xmx$HEAP)
 export_pipeline benchexp "$SRC" "file://$WORK/container"
 OURS_EXPORT_S=$(ours exportset "$HEAP" default -p benchexp -t export -b set.tar -a "${ARTS_LIST[@]}") \
   || { cat "$WORK/exportset.err" >&2; die "our export failed"; }
-OURS_EXPORT_RSS=$(peak_rss "$WORK/exportset.time")
 ARCHIVE_BYTES=$(stat -c %s "$WORK/container/set.tar")
 CATALOG=$(catalog_of "$WORK/exportset.out")
 say "   $OURS_EXPORT_S s"
 
 say "== skopeo export (one oci-archive per artifact)"
+children_cpu "$WORK/cpu0"
 sync; t0=$(now); skopeo_export "$SRC" "$ARTS" "$WORK/skopeo"; t1=$(now)
 SKOPEO_EXPORT_S=$(elapsed "$t0" "$t1")
+children_cpu "$WORK/cpu1"
+SKOPEO_EXPORT_CPU=$(cpu_since "$WORK/cpu0" "$WORK/cpu1")
 SKOPEO_BYTES=$(du -cb "$WORK"/skopeo/*.tar | awk 'END {print $1}')
 say "   $SKOPEO_EXPORT_S s"
 
@@ -284,7 +340,6 @@ DST=$(start_registry dst)
 import_pipeline benchimp "$DST" "file://$WORK/container"
 OURS_IMPORT_S=$(ours importset "$HEAP" default -p benchimp -t import -b set.tar) \
   || { cat "$WORK/importset.err" >&2; die "our import failed"; }
-OURS_IMPORT_RSS=$(peak_rss "$WORK/importset.time")
 DST_CPU=$(reg_cpu dst)
 verify_target "$SRC" "$DST" "$ARTS"
 stop_registry dst
@@ -292,13 +347,21 @@ say "   $OURS_IMPORT_S s"
 
 say "== skopeo import into an empty registry"
 DSTS=$(start_registry dsts)
+children_cpu "$WORK/cpu0"
 sync; t0=$(now); skopeo_import "$WORK/skopeo" "$ARTS" "$DSTS"; t1=$(now)
 SKOPEO_IMPORT_S=$(elapsed "$t0" "$t1")
+children_cpu "$WORK/cpu1"
+SKOPEO_IMPORT_CPU=$(cpu_since "$WORK/cpu0" "$WORK/cpu1")
 DSTS_CPU=$(reg_cpu dsts)
 verify_target "$SRC" "$DSTS" "$ARTS"
 stop_registry dsts
 rm -rf "$WORK/skopeo"
 say "   $SKOPEO_IMPORT_S s"
+
+say "== the command line's start-up: pipeline-run list and export-pipeline show, 10 runs each"
+read -r LIST_WALL LIST_CPU < <(cli_median 10 pipeline-run list)
+read -r SHOW_WALL SHOW_CPU < <(cli_median 10 export-pipeline show -n benchexp)
+say "   list $LIST_WALL s, show $SHOW_WALL s (medians)"
 
 # ------------------------------------------------------------------------------------------------------ sweep
 SWEEP_LINES=()
@@ -312,8 +375,8 @@ for c in ${BENCH_SWEEP:-}; do
   i=$(ours "sweepimport$c" "$HEAP" "$c" -p sweepimp -t import -b sweep.tar) \
     || { cat "$WORK/sweepimport$c.err" >&2; die "sweep import failed"; }
   stop_registry sweepdst
-  SWEEP_LINES+=("$(printf '  concurrency %-3s export %7.2f s %7s MiB/s   import %7.2f s %7s MiB/s' "$c" "$e" \
-    "$(rate "$UNIQUE" "$e")" "$i" "$(rate "$UNIQUE" "$i")")")
+  SWEEP_LINES+=("$(step "concurrency $c export" "sweepexport$c" "$UNIQUE" "$LIMIT_S" "the registry GET limit")")
+  SWEEP_LINES+=("$(step "concurrency $c import" "sweepimport$c" "$UNIQUE" "$PUT_S" "the one-stream PUT")")
 done
 rm -f "$WORK/container/sweep.tar"
 
@@ -359,6 +422,7 @@ else
       || { cat "$WORK/azuresequential2.err" >&2; die "our sequential export to Azurite failed"; }
     cp "$WORK/azuresequential2.out" "$WORK/azuresequential.out"
     cp "$WORK/azuresequential2.time" "$WORK/azuresequential.time"
+    cp "$WORK/azuresequential2.wall" "$WORK/azuresequential.wall"
   fi
   dp=$(catalog_of "$WORK/azureparallel.out")
   ds=$(catalog_of "$WORK/azuresequential.out")
@@ -372,14 +436,11 @@ else
   stop_registry azdst
   kill_pid "$(cat "$WORK/azurite/pid")"
   rm -rf "$WORK/azurite"
-  AZ_LINES+=("$(printf '  parallel blocks (concurrency %s)  %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
-    "$DEFAULT_CONC" "$ap" "$(rate "$UNIQUE" "$ap")" "$(peak_rss "$WORK/azureparallel.time")" "$HEAP")")
-  AZ_LINES+=("$(printf '  one sequential stream            %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
-    "$as" "$(rate "$UNIQUE" "$as")" "$(peak_rss "$WORK/azuresequential.time")" "$seq_heap")$seq_note")
+  AZ_LINES+=("$(step "parallel blocks (conc. $DEFAULT_CONC)" azureparallel "$UNIQUE")   (-Xmx$HEAP)")
+  AZ_LINES+=("$(step "one sequential stream" azuresequential "$UNIQUE")   (-Xmx$seq_heap)$seq_note")
   AZ_LINES+=("  parallel / sequential            $(ratio "$as" "$ap")x   (catalogDigest $([ "$dp" = "$ds" ] \
     && echo "identical" || echo "DIFFERENT: $dp vs $ds"))")
-  AZ_LINES+=("$(printf '  import of it (parallel ranges)   %7.2f s %7s MiB/s   peak RSS %s MiB (-Xmx%s)' \
-    "$ai" "$(rate "$UNIQUE" "$ai")" "$(peak_rss "$WORK/azureimport.time")" "$HEAP")")
+  AZ_LINES+=("$(step "import of it (parallel ranges)" azureimport "$UNIQUE")   (-Xmx$HEAP)")
 fi
 # --------------------------------------------------------------------------------------- differential export
 # A full export of the set, one new image pushed (sharing the set's base layer), a differential export with the full
@@ -503,18 +564,23 @@ if [ "$BIG" = 1 ]; then
     be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
       || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
     stop_registry bigsrc   # frees the source's copy before the target's is written
+    # the export's limit: dd of the archive's bytes (from the page cache as far as it holds them) plus sync
+    sync; t0=$(now); dd if="$WORK/bigcontainer/big.tar" of="$WORK/bigdd.bin" bs=4M status=none; sync; t1=$(now)
+    BIG_DD_S=$(elapsed "$t0" "$t1")
+    rm -f "$WORK/bigdd.bin"
     BDST=$(start_registry bigdst)
     import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
     bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
       || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
     stop_registry bigdst
     rm -rf "$WORK/bigcontainer"
-    BIG_LINES+=("$(printf '  export %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' "$be" \
-      "$(rate "$BIG_BYTES" "$be")" "$(peak_rss "$WORK/bigexport.time")" "$HEAP" "$(cpu_s "$WORK/bigexport.time")" \
-      "$(per_gib "$(cpu_s "$WORK/bigexport.time")" "$BIG_BYTES")")")
-    BIG_LINES+=("$(printf '  import %8.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' "$bi" \
-      "$(rate "$BIG_BYTES" "$bi")" "$(peak_rss "$WORK/bigimport.time")" "$HEAP" "$(cpu_s "$WORK/bigimport.time")" \
-      "$(per_gib "$(cpu_s "$WORK/bigimport.time")" "$BIG_BYTES")")")
+    # The registry's ingest of one blob, at the rate it took the set's largest blob in (the PUT limit above).
+    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $LARGEST_S / $LARGEST_BYTES:.2f}')")
+    BIG_LINES+=("$(step "export" bigexport "$BIG_BYTES")")
+    BIG_LINES+=("$(step "export, until synced" bigexport "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" synced)")
+    BIG_LINES+=("$(step "import" bigimport "$BIG_BYTES" "$big_put_s" \
+      "the registry's one-blob ingest ($big_put_s s at the rate of the set's largest PUT)")")
+    BIG_LINES+=("  (-Xmx$HEAP; CPU per GiB includes the JVM's start-up)")
   fi
 fi
 
@@ -532,23 +598,27 @@ of an earlier step still being written back)
 limits (same bytes)
   registry GET into one file  $(printf '%7.2f s %7s MiB/s' "$LIMIT_S" "$(rate "$UNIQUE" "$LIMIT_S")")   (the write limit)
   cat | sha256sum             $(printf '%7.2f s %7s MiB/s' "$HASH_S" "$(rate "$UNIQUE" "$HASH_S")")
+  dd + sync of the same bytes $(printf '%7.2f s %7s MiB/s' "$DD_S" "$(rate "$UNIQUE" "$DD_S")")   (4 MiB writes from the page cache, then sync: the disk's speed, an export's limit)
   registry PUT, one at a time $(printf '%7.2f s %7s MiB/s' "$PUT_S" "$(rate "$PUT_BYTES" "$PUT_S")")   (curl; the import limit of one stream; $PUT_BYTES bytes, manifests excluded; the registry's CPU: $PUT_CPU s)
   of which the largest blob   $(printf '%7.2f s %7s MiB/s' "$LARGEST_S" "$(rate "$LARGEST_BYTES" "$LARGEST_S")")   ($LARGEST_BYTES bytes: one blob is one upload, so no import is faster)
 
-export
-  ours                        $(printf '%7.2f s %7s MiB/s' "$OURS_EXPORT_S" "$(rate "$UNIQUE" "$OURS_EXPORT_S")")   peak RSS $OURS_EXPORT_RSS MiB
-  skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s' "$SKOPEO_EXPORT_S" "$(rate "$UNIQUE" "$SKOPEO_EXPORT_S")")
+export (CPU: our JVM's user + system seconds, start-up included; ratios: the limit's time / ours)
+$(step "ours" exportset "$UNIQUE" "$LIMIT_S" "the registry GET limit")
+$(step "ours, until synced" exportset "$UNIQUE" "$DD_S" "dd + sync (target >= 0.8)" synced)
+  skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s   CPU %6.2f s = %5s s/GiB' "$SKOPEO_EXPORT_S" "$(rate "$UNIQUE" "$SKOPEO_EXPORT_S")" "$SKOPEO_EXPORT_CPU" "$(per_gib "$SKOPEO_EXPORT_CPU" "$UNIQUE")")
   ours / skopeo               $(ratio "$SKOPEO_EXPORT_S" "$OURS_EXPORT_S")x   (target >= 5)
   ours / write limit          $(ratio "$LIMIT_S" "$OURS_EXPORT_S")x   (target >= 0.5)
-  our JVM's CPU               $(cpu_s "$WORK/exportset.time") s = $(per_gib "$(cpu_s "$WORK/exportset.time")" "$UNIQUE") s per GiB unique (user + system, start-up included)
 
 import
-  ours                        $(printf '%7.2f s %7s MiB/s' "$OURS_IMPORT_S" "$(rate "$UNIQUE" "$OURS_IMPORT_S")")   peak RSS $OURS_IMPORT_RSS MiB
-  skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s' "$SKOPEO_IMPORT_S" "$(rate "$UNIQUE" "$SKOPEO_IMPORT_S")")
+$(step "ours" importset "$UNIQUE" "$PUT_S" "the registry's one-stream PUT (its own ingest)")
+  skopeo (23 oci-archives)    $(printf '%7.2f s %7s MiB/s   CPU %6.2f s = %5s s/GiB' "$SKOPEO_IMPORT_S" "$(rate "$UNIQUE" "$SKOPEO_IMPORT_S")" "$SKOPEO_IMPORT_CPU" "$(per_gib "$SKOPEO_IMPORT_CPU" "$UNIQUE")")
   ours / skopeo               $(ratio "$SKOPEO_IMPORT_S" "$OURS_IMPORT_S")x   (target >= 3)
   ours / one-stream PUT limit $(ratio "$PUT_S" "$OURS_IMPORT_S")x
   the target registry's CPU   ours ${DST_CPU} s, skopeo ${DSTS_CPU} s   (user + system, /proc; the machine has $(nproc) cores)
-  our JVM's CPU               $(cpu_s "$WORK/importset.time") s = $(per_gib "$(cpu_s "$WORK/importset.time")" "$UNIQUE") s per GiB unique (user + system, start-up included)
+
+command line start-up (medians of 10 runs, with the class-data archive; target: wall <= 0.6 s)
+  pipeline-run list           $LIST_WALL s wall, $LIST_CPU s CPU
+  export-pipeline show        $SHOW_WALL s wall, $SHOW_CPU s CPU
 
 archive size
   ours                        $ARCHIVE_BYTES bytes = $(python3 -c "print(f'{$ARCHIVE_BYTES / $UNIQUE:.4f}')")x unique   (target <= 1.01)   catalogDigest $CATALOG

@@ -127,6 +127,31 @@ class LauncherTest {
     }
 
     @Test
+    void recordCommandsStartOnC1AndRunsThatMoveBlobsKeepC2() throws Exception {
+        // -XX:+PrintCommandLineFlags prints the JVM's flags (the launcher's, then JAVA_OPTS) on stdout first.
+        Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        String transfer = clone.resolve("transfer").toString();
+        String state = dir.resolve("jit-state").toString();
+        Run list = run(flags, transfer, "--state-dir", state, "pipeline-run", "list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        assertThat(list.out().lines().findFirst()).as(list.describe()).hasValueSatisfying(line -> assertThat(line)
+                .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+
+        // A run (here one that fails at once: no such pipeline) needs C2 for sha256: the thresholds are only raised.
+        Run create = run(flags, transfer, "--state-dir", state, "pipeline-run", "create", "-n", "jitrun",
+                "-p", "nosuchpipeline", "-t", "export", "-b", "x.tar", "-a", "samples/hello:1.0");
+        assertThat(create.out().lines().findFirst()).as(create.describe()).hasValueSatisfying(line -> assertThat(line)
+                .contains("-XX:CompileThresholdScaling=3").doesNotContain("TieredStopAtLevel", "UseSerialGC"));
+
+        // JAVA_OPTS comes last, so a user's choice wins.
+        Run chosen = run(Map.of("JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:TieredStopAtLevel=4"), transfer,
+                "--state-dir", state, "pipeline-run", "list");
+        assertThat(chosen.exitCode()).as(chosen.describe()).isZero();
+        assertThat(chosen.out().lines().findFirst()).as(chosen.describe()).hasValueSatisfying(line -> assertThat(line)
+                .contains("-XX:TieredStopAtLevel=4").doesNotContain("-XX:TieredStopAtLevel=1"));
+    }
+
+    @Test
     void aRunLeavesAClassDataArchiveThatIsMadeAgainWhenTheJarIsRebuilt() throws Exception {
         Path state = dir.resolve("cds-state");
         Path jar = clone.resolve("transfer-cli/target/transfer.jar");

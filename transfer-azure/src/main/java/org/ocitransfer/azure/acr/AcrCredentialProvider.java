@@ -67,7 +67,8 @@ public final class AcrCredentialProvider implements CredentialProvider {
     private final String scope;
     private final String tenant;
     private final Set<String> extraHosts;
-    private final HttpClient http;
+    /** The builder's client, else one made on the first exchange (commands that reach no ACR never start one). */
+    private HttpClient http;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -76,8 +77,7 @@ public final class AcrCredentialProvider implements CredentialProvider {
         this.scope = b.scope;
         this.tenant = b.tenant;
         this.extraHosts = Set.copyOf(b.extraHosts);
-        this.http = b.http != null ? b.http
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        this.http = b.http;
         this.clock = b.clock;
     }
 
@@ -195,9 +195,16 @@ public final class AcrCredentialProvider implements CredentialProvider {
         return new Challenge(exchange, params.getOrDefault("service", hostName(host)));
     }
 
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        }
+        return http;
+    }
+
     private HttpResponse<String> send(HttpRequest request, String host, String doing) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new RegistryException(RegistryException.Reason.TRANSIENT, "Could not reach registry " + host
                     + " while " + doing + " (" + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
