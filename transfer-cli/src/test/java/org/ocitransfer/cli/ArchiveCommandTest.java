@@ -206,6 +206,12 @@ class ArchiveCommandTest {
         assertThat(unsigned.json().path("signature").asText()).isEqualTo("UNSIGNED");
         assertThat(unsigned.json().path("problems").get(0).path("message").asText())
                 .contains("keys given but the archive is unsigned");
+
+        // A key that cannot be read: refused before anything is read, naming the key.
+        String missing = dir.resolve("missing.pub.pem").toString();
+        Cli.Result badKey = cli.run("archive", "verify", signed, "--key", missing);
+        assertThat(badKey.exitCode()).as(badKey.describe()).isNotZero();
+        assertThat(badKey.err()).contains("the verify key " + missing + " cannot be read");
     }
 
     @Test
