@@ -27,13 +27,13 @@ class SignedArchiveCliTest {
 
         Cli.Result created = ok(cli.run("export-pipeline", "create", "-n", "signedexport", "-r", "oci-layout:" + source,
                 "-c", container, "--signing-key-uri", "file:" + dir.resolve("key.pem"), "-o", "json"));
-        assertThat(created.json().path(AzJson.EXTRA).path("signingKeyUri").asText()).isEqualTo("file:" + dir.resolve("key.pem"));
+        assertThat(created.json().path("ocitransfer").path("signingKeyUri").asText()).isEqualTo("file:" + dir.resolve("key.pem"));
         ok(cli.run("import-pipeline", "create", "-n", "wrongimport", "-r", "oci-layout:" + dir.resolve("wrong"),
                 "-c", container, "-e", "false", "--verify-key", dir.resolve("other.pub.pem").toString()));
         Cli.Result verifying = ok(cli.run("import-pipeline", "create", "-n", "rightimport", "-r", "oci-layout:"
                 + dir.resolve("right"), "-c", container, "-e", "false", "--verify-key",
                 dir.resolve("other.pub.pem").toString(), "--verify-key", "file:" + dir.resolve("pub.pem"), "-o", "json"));
-        assertThat(verifying.json().path(AzJson.EXTRA).path("verifyKeys")).hasSize(2);
+        assertThat(verifying.json().path("ocitransfer").path("verifyKeys")).hasSize(2);
 
         ok(cli.run("pipeline-run", "create", "-n", "signedrun", "-p", "signedexport", "-t", "export", "-b",
                 "signed.tar", "-a", Samples.HELLO));
