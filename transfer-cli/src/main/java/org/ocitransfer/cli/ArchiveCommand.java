@@ -9,6 +9,7 @@ import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.api.archive.ArchiveVerification;
 import org.ocitransfer.core.archive.OfflineArchive;
 import org.ocitransfer.core.archive.VerifyOptions;
+import org.ocitransfer.core.signing.PemKeys;
 import org.ocitransfer.core.state.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +54,8 @@ final class ArchiveCommand {
     /** {@code archive verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check every entry of an archive against its digest and size, the layout's consistency,"
-                    + " the catalog digest (with --catalog-digest) and the base chain, with no registry.",
+                    + " the catalog digest (with --catalog-digest), the base chain and the signature (with --key),"
+                    + " with no registry.",
                     "Reads the archive once, streaming; exit 0 when it is whole, 1 when not (each problem names the"
                             + " entry, its byte offset in the archive, and the expected and actual digest)."})
     static final class Verify implements Callable<Integer> {
@@ -73,6 +75,12 @@ final class ArchiveCommand {
                 + " archive under its recorded blob name.")
         List<String> bases = new ArrayList<>();
 
+        @Option(names = "--key", paramLabel = "PUB.pem", description = "A public key (ECDSA P-256 or Ed25519 PEM)"
+                + " that must have signed the archive (repeatable: any one of them): a file or a secret URI"
+                + " (file:, env:, a Key Vault secret). With a key, an unsigned archive or a signature that does not"
+                + " verify is a problem (exit 1).")
+        List<String> keys = new ArrayList<>();
+
         @Override
         public Integer call() {
             TransferCommand root = (TransferCommand) spec.root().userObject();
@@ -80,7 +88,8 @@ final class ArchiveCommand {
             try (ArchiveLocation opened = location) {
                 OfflineArchive archive = opened.open(root);
                 List<OfflineArchive> given = bases.stream().map(opened::resolve).toList();
-                v = archive.verify(new VerifyOptions(catalogDigest, given));
+                v = archive.verify(new VerifyOptions(catalogDigest, given,
+                        keys.isEmpty() ? List.of() : PemKeys.publicKeys(keys, Backends.secrets())));
             }
             if (root.output() == OutputFormat.json) {
                 ObjectNode node = Json.mapper().valueToTree(v);

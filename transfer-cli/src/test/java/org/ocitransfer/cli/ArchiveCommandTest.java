@@ -144,11 +144,7 @@ class ArchiveCommandTest {
     @Test
     void aFlippedByteInTheCatalogIsACatalogDigestMismatch() throws IOException {
         long offset = dataRegions(archive).get("catalog.json")[0];
-        byte[] bytes = Files.readAllBytes(archive);
-        String head = new String(bytes, (int) offset, 64, java.nio.charset.StandardCharsets.UTF_8);
-        int at = (int) offset + head.indexOf("fromregistry");
-        bytes[at] = 'F'; // "Fromregistry": the catalog is still consistent, only its digest tells
-        Path damaged = Files.write(dir.resolve("catalog-flipped.tar"), bytes);
+        Path damaged = flipCatalogPipeline(archive, "fromregistry", dir.resolve("catalog-flipped.tar"));
 
         Cli.Result r = cli.run("archive", "verify", damaged.toString(), "--catalog-digest", catalogDigest, "-o", "json");
         assertThat(r.exitCode()).as(r.describe()).isEqualTo(ExitCodes.FAILED);
@@ -158,6 +154,64 @@ class ArchiveCommandTest {
         assertThat(problems.get(0).path("entry").asText()).isEqualTo("catalog.json");
         assertThat(problems.get(0).path("offset").asLong()).isEqualTo(offset);
         assertThat(problems.get(0).path("expected").asText()).isEqualTo(catalogDigest);
+    }
+
+    @Test
+    void verifyWithKeysChecksTheSignatureOfAnArchiveASigningPipelineExported() throws Exception {
+        SignedArchiveCliTest.openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", "sign.pem");
+        SignedArchiveCliTest.openssl(dir, "pkey", "-in", "sign.pem", "-pubout", "-out", "sign.pub.pem");
+        SignedArchiveCliTest.openssl(dir, "genpkey", "-algorithm", "ed25519", "-out", "other.pem");
+        SignedArchiveCliTest.openssl(dir, "pkey", "-in", "other.pem", "-pubout", "-out", "other.pub.pem");
+        String right = dir.resolve("sign.pub.pem").toString();
+        String wrong = dir.resolve("other.pub.pem").toString();
+        ok(cli.run("export-pipeline", "create", "-n", "signedfromregistry", "-r", registry.registry().url(),
+                "-c", container.toUri().toString(), "--signing-key-uri", "file:" + dir.resolve("sign.pem")));
+        String digest = ok(cli.run("pipeline-run", "create", "-n", "signedrun", "-p", "signedfromregistry", "-t",
+                "export", "-b", "signed.tar", "-a", Samples.HELLO, "-o", "json")).json().path("response")
+                .path("catalogDigest").asText();
+        String signed = container.resolve("signed.tar").toString();
+
+        // The right key among others, as a file: secret: verified, exit 0, the key named.
+        Cli.Result verified = ok(cli.run("archive", "verify", signed, "--catalog-digest", digest, "--key", wrong,
+                "--key", "file:" + right));
+        assertThat(verified.out()).contains("Result:", "whole", "Signature:", "signed, verified",
+                "verifies with verify key 2 of 2 (ECDSA P-256)");
+        JsonNode json = ok(cli.run("archive", "verify", signed, "--key", right, "-o", "json")).json();
+        assertThat(json.path("signature").asText()).isEqualTo("VERIFIED");
+        assertThat(json.path("whole").asBoolean()).isTrue();
+
+        // No key: signed, not verified, still whole.
+        Cli.Result noKey = ok(cli.run("archive", "verify", signed, "-o", "json"));
+        assertThat(noKey.json().path("signature").asText()).isEqualTo("SIGNED_NOT_VERIFIED");
+
+        // A wrong key: INVALID, a SIGNATURE problem naming the reason, exit 1.
+        Cli.Result wrongKey = cli.run("archive", "verify", signed, "--key", wrong);
+        assertThat(wrongKey.exitCode()).as(wrongKey.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(wrongKey.out()).contains("signed, INVALID", "SIGNATURE", "verifies with none of the 1 verify keys");
+        assertThat(wrongKey.err()).contains("is not whole", "the signature does not check out");
+
+        // One byte of catalog.json changed: the signature fails and so does the catalog digest.
+        Path tampered = flipCatalogPipeline(Path.of(signed), "signedfromregistry", dir.resolve("signed-flipped.tar"));
+        Cli.Result altered = cli.run("archive", "verify", tampered.toString(), "--catalog-digest", digest, "--key",
+                right, "-o", "json");
+        assertThat(altered.exitCode()).as(altered.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(altered.json().path("signature").asText()).isEqualTo("INVALID");
+        assertThat(altered.json().path("problems").findValuesAsText("kind"))
+                .containsExactlyInAnyOrder("CATALOG_DIGEST_MISMATCH", "SIGNATURE");
+
+        // An unsigned archive with keys given: a problem, exit 1.
+        Cli.Result unsigned = cli.run("archive", "verify", archive.toString(), "--key", right, "-o", "json");
+        assertThat(unsigned.exitCode()).as(unsigned.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(unsigned.json().path("signature").asText()).isEqualTo("UNSIGNED");
+        assertThat(unsigned.json().path("problems").get(0).path("message").asText())
+                .contains("keys given but the archive is unsigned");
+
+        // A key that cannot be read: refused before anything is read, naming the key.
+        String missing = dir.resolve("missing.pub.pem").toString();
+        Cli.Result badKey = cli.run("archive", "verify", signed, "--key", missing);
+        assertThat(badKey.exitCode()).as(badKey.describe()).isNotZero();
+        assertThat(badKey.err()).contains("the verify key " + missing + " cannot be read");
     }
 
     @Test
@@ -223,6 +277,17 @@ class ArchiveCommandTest {
             }
         });
         return blobs;
+    }
+
+    /** A copy with the first letter of the pipeline's name in catalog.json upper-cased: still consistent JSON. */
+    private static Path flipCatalogPipeline(Path tar, String pipeline, Path copy) throws IOException {
+        long offset = dataRegions(tar).get("catalog.json")[0];
+        byte[] bytes = Files.readAllBytes(tar);
+        String head = new String(bytes, (int) offset, 64, java.nio.charset.StandardCharsets.UTF_8);
+        int at = (int) offset + head.indexOf(pipeline);
+        assertThat(at).isGreaterThan((int) offset);
+        bytes[at] = (byte) Character.toUpperCase(pipeline.charAt(0)); // only the catalog digest tells
+        return Files.write(copy, bytes);
     }
 
     /** Entry name -> {data offset, size}, read independently with commons-compress. */

@@ -51,6 +51,11 @@ class SignedArchiveCliTest {
     }
 
     private void openssl(String... args) throws Exception {
+        openssl(dir, args);
+    }
+
+    /** Runs openssl in that directory; fails the test when it fails. */
+    static void openssl(Path dir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ExternalTool.require("openssl",
                 "apt-get install -y openssl").toString()));
         command.addAll(List.of(args));

@@ -88,7 +88,8 @@ public final class OfflineArchive {
     }
 
     /**
-     * Verifies every byte of the archive against its digests, its layout, and what the options name.
+     * Verifies every byte of the archive against its digests, its layout, and what the options name; with keys, its
+     * signature of the catalog digest (computed while streaming) too.
      *
      * @throws IllegalArgumentException when the expected catalog digest is not a digest
      */
@@ -98,7 +99,7 @@ public final class OfflineArchive {
             Digest.parse(options.expectedCatalogDigest());
         }
         return ArchiveVerifier.verify(source, new ArchiveVerifier.Options(options.expectedCatalogDigest(),
-                options.bases().stream().map(b -> b.source).toList(), siblings, ReaderLimits.DEFAULTS));
+                options.bases().stream().map(b -> b.source).toList(), options.keys(), siblings, ReaderLimits.DEFAULTS));
     }
 
     @Override

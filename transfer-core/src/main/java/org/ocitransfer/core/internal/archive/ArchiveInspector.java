@@ -21,9 +21,6 @@ import org.ocitransfer.core.content.Manifests;
  */
 public final class ArchiveInspector {
 
-    /** The entry a signed archive carries right after catalog.json (its content is the signer's). */
-    public static final String SIGNATURE_ENTRY = "catalog.json.sig";
-
     private ArchiveInspector() {
     }
 
@@ -67,7 +64,7 @@ public final class ArchiveInspector {
                     + " pipeline, run or source registry, and blob offsets are not recorded (an import still reads"
                     + " it; verify checks every blob by its digest)");
         }
-        boolean signed = entries.stream().anyMatch(e -> !e.directory() && e.name().equals(SIGNATURE_ENTRY));
+        boolean signed = reader.signature().isPresent();
         return new ArchiveInspection(source.describe(), source.size(), reader.catalogDigest().orElse(null),
                 catalog.map(Catalog::pipeline).orElse(null), catalog.map(Catalog::run).orElse(null),
                 catalog.map(Catalog::sourceRegistry).orElse(null), artifacts, held.size(),

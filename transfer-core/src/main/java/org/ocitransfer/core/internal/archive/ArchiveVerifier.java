@@ -1,6 +1,7 @@
 // `transfer archive verify` and OfflineArchive.verify(): every byte of an archive checked with no registry at all.
 package org.ocitransfer.core.internal.archive;
 
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,12 +15,14 @@ import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.api.archive.ArchiveProblem;
 import org.ocitransfer.api.archive.ArchiveVerification;
 import org.ocitransfer.api.archive.SignatureStatus;
+import org.ocitransfer.core.signing.CatalogSignatures;
+import org.ocitransfer.core.signing.SignatureCheck;
 
 /**
  * Verifies an archive offline, reporting every problem rather than stopping at the first: the tar is indexed by its
  * headers; one sequential pass hashes every entry against its digest ({@link EntryDigestPass}); {@link ArchiveReader}
  * checks the layout (index, catalog, every manifest and the blobs it names); catalog.json's digest is compared with
- * the expected one when given; each base the catalog records is compared with the base archive when it is given or
+ * the expected one when given; the signature is checked over that digest with the keys given; each base the catalog records is compared with the base archive when it is given or
  * found beside the archive. Memory stays flat: headers are indexed within {@link ReaderLimits}, data streams through
  * a fixed buffer.
  */
@@ -30,16 +33,19 @@ public final class ArchiveVerifier {
      *
      * @param expectedCatalogDigest the catalog digest the archive must have (an export run's), or null
      * @param bases                 base archives given explicitly
+     * @param keys                  verify keys any one of which must have signed the archive; empty: only say
+     *                              whether it is signed
      * @param siblings              finds an archive by blob name beside the verified one (its container or
      *                              directory); empty when there is none
      * @param limits                the reader's limits
      */
-    public record Options(String expectedCatalogDigest, List<ArchiveSource> bases,
+    public record Options(String expectedCatalogDigest, List<ArchiveSource> bases, List<PublicKey> keys,
                           Function<String, Optional<ArchiveSource>> siblings, ReaderLimits limits) {
 
-        /** Copies the list. */
+        /** Copies the lists. */
         public Options {
             bases = List.copyOf(bases);
+            keys = List.copyOf(keys);
             Objects.requireNonNull(siblings, "siblings");
             Objects.requireNonNull(limits, "limits");
         }
@@ -53,8 +59,12 @@ public final class ArchiveVerifier {
         List<ArchiveProblem> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<TarScanner.Entry> entries;
+        byte[] signature;
         try {
-            entries = TarScanner.scan(source, options.limits(), Map.of()).entries();
+            TarScanner.Result scan = TarScanner.scan(source, options.limits(),
+                    Map.of(CatalogSignatures.ENTRY, CatalogSignatures.MAX_BYTES));
+            entries = scan.entries();
+            signature = scan.captured().get(CatalogSignatures.ENTRY);
         } catch (ArchiveFormatException e) {
             ArchiveProblem.Kind kind = e.getMessage().contains("truncated") ? ArchiveProblem.Kind.TRUNCATED
                     : ArchiveProblem.Kind.UNREADABLE;
@@ -87,11 +97,8 @@ public final class ArchiveVerifier {
         }
         Optional<TarScanner.Entry> catalog = CatalogBases.catalogEntry(entries);
         checkCatalogDigest(options.expectedCatalogDigest(), catalog, catalogDigest[0], problems, notes);
-        boolean signed = entries.stream().anyMatch(e -> !e.directory()
-                && e.name().equals(ArchiveInspector.SIGNATURE_ENTRY));
-        if (signed) {
-            notes.add("the archive carries a signature (" + ArchiveInspector.SIGNATURE_ENTRY + "), not checked here");
-        }
+        SignatureStatus signatureStatus = checkSignature(catalogDigest[0], signature, options.keys(), problems,
+                notes);
         List<ArchiveVerification.BaseCheck> bases = List.of();
         if (catalog.isPresent() && !truncated) {
             try {
@@ -105,8 +112,7 @@ public final class ArchiveVerifier {
             }
         }
         return new ArchiveVerification(source.describe(), source.size(), catalogDigest[0], totals.bytes(),
-                totals.entries(), signed ? SignatureStatus.SIGNED_NOT_VERIFIED : SignatureStatus.UNSIGNED, bases,
-                problems, notes);
+                totals.entries(), signatureStatus, bases, problems, notes);
     }
 
     /** The reader's checks; a refusal about an entry already found damaged adds nothing and is left out. */
@@ -139,6 +145,44 @@ public final class ArchiveVerifier {
                     catalog.get().dataOffset(), expected, actual, "entry 'catalog.json' (data at byte offset "
                     + catalog.get().dataOffset() + ") hashes to " + actual + " but " + expected + " was expected:"
                     + " it is not the archive the export wrote, or catalog.json was altered"));
+        }
+    }
+
+    /**
+     * The signature of the catalog digest the pass computed, checked with the keys: a signature that does not verify,
+     * or no signature although keys were given, is a {@link ArchiveProblem.Kind#SIGNATURE} problem.
+     */
+    private static SignatureStatus checkSignature(String catalogDigest, byte[] signature, List<PublicKey> keys,
+                                                  List<ArchiveProblem> problems, List<String> notes) {
+        if (signature != null && catalogDigest == null && !keys.isEmpty()) {
+            problems.add(new ArchiveProblem(ArchiveProblem.Kind.SIGNATURE, CatalogSignatures.ENTRY, -1, null, null,
+                    "the archive has a " + CatalogSignatures.ENTRY + " entry but no readable catalog.json for it to"
+                            + " sign: it was not written by a signing export, or it was altered"));
+            return SignatureStatus.INVALID;
+        }
+        SignatureCheck check = CatalogSignatures.check(catalogDigest, signature, keys);
+        switch (check.status()) {
+            case VALID -> {
+                notes.add("signature: " + check.reason());
+                return SignatureStatus.VERIFIED;
+            }
+            case INVALID -> {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.SIGNATURE, CatalogSignatures.ENTRY, -1, null,
+                        null, "the signature does not check out: " + check.reason()));
+                return SignatureStatus.INVALID;
+            }
+            case SIGNED -> {
+                notes.add("signature not checked: " + check.reason() + " (--key)");
+                return SignatureStatus.SIGNED_NOT_VERIFIED;
+            }
+            default -> {
+                if (!keys.isEmpty()) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.SIGNATURE, null, -1, null, null,
+                            "keys given but the archive is unsigned: " + check.reason() + "; it cannot be the"
+                                    + " signed archive expected"));
+                }
+                return SignatureStatus.UNSIGNED;
+            }
         }
     }
 

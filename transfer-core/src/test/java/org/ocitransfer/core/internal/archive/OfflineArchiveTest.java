@@ -215,7 +215,7 @@ class OfflineArchiveTest {
             }
         };
 
-        ArchiveVerification v = ArchiveVerifier.verify(lying, new ArchiveVerifier.Options(null, List.of(),
+        ArchiveVerification v = ArchiveVerifier.verify(lying, new ArchiveVerifier.Options(null, List.of(), List.of(),
                 name -> java.util.Optional.empty(), ReaderLimits.DEFAULTS));
 
         assertThat(v.problems()).singleElement().satisfies(p -> {

@@ -29,6 +29,11 @@ import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.api.archive.ArchiveProblem;
+import org.ocitransfer.api.archive.ArchiveVerification;
+import org.ocitransfer.api.archive.SignatureStatus;
+import org.ocitransfer.core.archive.OfflineArchive;
+import org.ocitransfer.core.archive.VerifyOptions;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.internal.archive.ArchiveReader;
@@ -111,6 +116,54 @@ class SignedArchiveTest {
         assertThat(runDocBlock(kind, "signed.tar", pub(wrong))).isNotZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ecdsa", "ed25519"})
+    void offlineVerifyChecksTheSignatureOverTheCatalogDigestItStreamed(String kind) throws Exception {
+        Path key = keyPair(kind, "signer");
+        Path wrong = keyPair(kind, "other");
+        String digest;
+        try (TransferClient client = client()) {
+            client.createOrUpdateExportPipeline(new ExportPipeline("signedexp", source.location(),
+                    StorageContainer.of(container.toUri()), Set.of()).withSigningKeyUri("file:" + key));
+            client.createOrUpdateExportPipeline(new ExportPipeline("plainexp", source.location(),
+                    StorageContainer.of(container.toUri()), Set.of()));
+            digest = export(client, "signedexp", "signed.tar").response().catalogDigest();
+            export(client, "plainexp", "unsigned.tar");
+        }
+        tamperCatalog("signed.tar", "tampered.tar");
+        VerifyOptions right = VerifyOptions.NONE.withKeys(List.of(publicKey(wrong), publicKey(key)));
+
+        ArchiveVerification verified = verify("signed.tar", right.withExpectedCatalogDigest(digest));
+        assertThat(verified.problems()).isEmpty();
+        assertThat(verified.signature()).isEqualTo(SignatureStatus.VERIFIED);
+        assertThat(verified.notes()).anyMatch(n -> n.contains("verifies with verify key 2 of 2"));
+
+        ArchiveVerification notChecked = verify("signed.tar", VerifyOptions.NONE);
+        assertThat(notChecked.whole()).isTrue();
+        assertThat(notChecked.signature()).isEqualTo(SignatureStatus.SIGNED_NOT_VERIFIED);
+
+        ArchiveVerification wrongKey = verify("signed.tar", VerifyOptions.NONE.withKeys(List.of(publicKey(wrong))));
+        assertThat(wrongKey.signature()).isEqualTo(SignatureStatus.INVALID);
+        assertThat(wrongKey.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.SIGNATURE);
+            assertThat(p.message()).contains("verifies with none of the 1 verify keys");
+        });
+
+        ArchiveVerification tampered = verify("tampered.tar", right.withExpectedCatalogDigest(digest));
+        assertThat(tampered.signature()).isEqualTo(SignatureStatus.INVALID);
+        assertThat(tampered.catalogDigest()).isNotEqualTo(digest);
+        assertThat(tampered.problems()).extracting(ArchiveProblem::kind)
+                .contains(ArchiveProblem.Kind.SIGNATURE, ArchiveProblem.Kind.CATALOG_DIGEST_MISMATCH);
+
+        ArchiveVerification unsigned = verify("unsigned.tar", right);
+        assertThat(unsigned.signature()).isEqualTo(SignatureStatus.UNSIGNED);
+        assertThat(unsigned.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.SIGNATURE);
+            assertThat(p.message()).contains("keys given but the archive is unsigned");
+        });
+        assertThat(verify("unsigned.tar", VerifyOptions.NONE).whole()).isTrue();
+    }
+
     @Test
     void aSigningKeyNoStoreReadsIsRefusedWhenThePipelineIsCreatedAndABadKeyWhenTheRunStarts() throws Exception {
         try (TransferClient client = client()) {
@@ -161,6 +214,10 @@ class SignedArchiveTest {
             }
             assertThat(OciLayoutRegistry.open(target).references()).isEmpty();
         }
+    }
+
+    private ArchiveVerification verify(String blob, VerifyOptions options) {
+        return OfflineArchive.of(container.resolve(blob)).verify(options);
     }
 
     private ArchiveReader open(String blob) {
