@@ -129,9 +129,13 @@ class AzMigrationOptionsTest {
     @Test
     void assignIdentityTakesSystemAClientIdOrAResourceId() {
         String clientId = "6f3e1a2b-1111-4c4c-8d8d-0123456789ab";
-        assertThat(identity("sysexport", "system").path("type").asText()).isEqualTo("SystemAssigned");
-        assertThat(identity("clientexport", clientId).path("clientId").asText()).isEqualTo(clientId);
-        assertThat(identity("resexport", IDENTITY_ID).path("resourceId").asText()).isEqualTo(IDENTITY_ID);
+        assertThat(created("sysexport", "system").path("identity").path("type").asText()).isEqualTo("SystemAssigned");
+        // az's identity block keys a user-assigned identity by its resource id; a client id alone is ours to keep
+        JsonNode byClientId = created("clientexport", clientId);
+        assertThat(byClientId.path("identity").path("type").asText()).isEqualTo("UserAssigned");
+        assertThat(byClientId.path("ocitransfer").path("identityClientId").asText()).isEqualTo(clientId);
+        assertThat(created("resexport", IDENTITY_ID).path("identity").path("userAssignedIdentities").has(IDENTITY_ID))
+                .isTrue();
         Cli.Result bad = cli.run("export-pipeline", "create", "-n", "badexport", "-r", "myregistry", "-c", container,
                 "--assign-identity", "someone");
         assertThat(bad.exitCode()).as(bad.describe()).isEqualTo(ExitCodes.USAGE);
@@ -140,9 +144,9 @@ class AzMigrationOptionsTest {
         assertThat(note.err()).contains("client id " + clientId, "not in the file");
     }
 
-    private JsonNode identity(String name, String identity) {
+    private JsonNode created(String name, String identity) {
         return ok(cli.run("export-pipeline", "create", "-n", name, "-r", "myregistry", "-c", container,
-                "--assign-identity", identity, "-o", "json")).json().path("identity");
+                "--assign-identity", identity, "-o", "json")).json();
     }
 
     private String registry(String kind, String name, String... registryArgs) {
@@ -152,7 +156,7 @@ class AzMigrationOptionsTest {
             args.addAll(java.util.List.of("-e", "false"));
         }
         args.addAll(java.util.List.of(registryArgs));
-        return ok(cli.run(args.toArray(String[]::new))).json().path("registry").asText();
+        return ok(cli.run(args.toArray(String[]::new))).json().path("ocitransfer").path("registry").asText();
     }
 
     private static Cli.Result ok(Cli.Result result) {

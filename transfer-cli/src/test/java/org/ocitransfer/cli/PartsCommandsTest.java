@@ -31,7 +31,7 @@ class PartsCommandsTest {
         JsonNode export = ok(cli.run("pipeline-run", "create", "-n", "exportrun", "-p", "myexport", "-t", "export",
                 "-b", "samples.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI, "--max-part-size", "2048",
                 "-o", "json")).json();
-        assertThat(export.path("request").path("maxPartSize").asLong()).isEqualTo(2048);
+        assertThat(export.path("ocitransfer").path("maxPartSize").asLong()).isEqualTo(2048);
         ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
         int count = 0;
         for (Path part = container.resolve("samples.tar.001"); Files.exists(part);
