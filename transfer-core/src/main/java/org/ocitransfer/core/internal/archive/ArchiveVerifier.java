@@ -1,6 +1,8 @@
 // `transfer archive verify` and OfflineArchive.verify(): every byte of an archive checked with no registry at all.
 package org.ocitransfer.core.internal.archive;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -96,8 +98,8 @@ public final class ArchiveVerifier {
         List<ArchiveVerification.BaseCheck> bases = List.of();
         if (catalog.isPresent() && !truncated) {
             try {
-                bases = BaseChain.check(ArchiveHead.read(source, options.limits()).catalog().bases(), options,
-                        problems, notes);
+                bases = BaseChain.check(recordedBases(source, catalog.get(), options.limits()), options, problems,
+                        notes);
             } catch (ArchiveFormatException e) {
                 // The layout check may have refused catalog.json already: one problem is enough.
                 if (problems.stream().noneMatch(p -> p.message().contains("'" + ArchivePlan.CATALOG_JSON + "'"))) {
@@ -109,6 +111,21 @@ public final class ArchiveVerifier {
         return new ArchiveVerification(source.describe(), source.size(), catalogDigest[0], totals.bytes(),
                 totals.entries(), signed ? SignatureStatus.SIGNED_NOT_VERIFIED : SignatureStatus.UNSIGNED, bases,
                 problems, notes);
+    }
+
+    /** The bases the archive's catalog.json records (its other fields are the layout check's). */
+    private static List<Catalog.Base> recordedBases(ArchiveSource source, TarScanner.Entry catalog,
+                                                    ReaderLimits limits) {
+        String refused = "Archive " + source.describe() + " is refused: entry 'catalog.json' ";
+        if (catalog.size() > limits.maxCatalogBytes()) {
+            throw new ArchiveFormatException(refused + "is " + catalog.size() + " bytes, over the "
+                    + limits.maxCatalogBytes() + "-byte limit (ReaderLimits.maxCatalogBytes)");
+        }
+        try (InputStream in = source.open(catalog.dataOffset(), catalog.size())) {
+            return Catalog.read(in, Catalog.ItemCheck.ANY).bases();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ArchiveFormatException(refused + "cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** The reader's checks; a refusal about an entry already found damaged adds nothing and is left out. */
@@ -151,7 +168,7 @@ public final class ArchiveVerifier {
                                                          List<ArchiveProblem> problems, List<String> notes) {
             Map<String, ArchiveSource> given = new LinkedHashMap<>();
             for (ArchiveSource base : options.bases()) {
-                digestOf(base, base.describe(), options.limits(), problems)
+                digestOf(base, base.describe(), null, options.limits(), problems)
                         .ifPresent(digest -> given.put(digest, base));
             }
             List<ArchiveVerification.BaseCheck> checks = new ArrayList<>();
@@ -174,18 +191,21 @@ public final class ArchiveVerifier {
                                 ArchiveVerification.BaseStatus.MISMATCH));
                         continue;
                     }
-                    Optional<String> actual = beside.flatMap(s -> digestOf(s, shown, options.limits(), problems));
+                    Optional<String> actual = beside.flatMap(s -> digestOf(s, shown, base.catalogDigest(),
+                            options.limits(), problems));
                     if (beside.isEmpty()) {
                         status = ArchiveVerification.BaseStatus.NOT_AVAILABLE;
                         notes.add("base " + shown + " (" + base.catalogDigest() + ") was neither given (--base)"
                                 + " nor found beside the archive: not checked");
-                    } else if (actual.isPresent() && actual.get().equals(base.catalogDigest())) {
+                    } else if (actual.isEmpty()) {
+                        status = ArchiveVerification.BaseStatus.MISMATCH; // unreadable: the problem is listed
+                    } else if (actual.get().equals(base.catalogDigest())) {
                         status = ArchiveVerification.BaseStatus.MATCHES;
                     } else {
                         status = ArchiveVerification.BaseStatus.MISMATCH;
                         problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, shown, -1,
-                                base.catalogDigest(), actual.orElse(null), "base " + shown + " beside the"
-                                + " archive has catalog digest " + actual.orElse("(none)") + " but the archive was"
+                                base.catalogDigest(), actual.get(), "base " + shown + " beside the"
+                                + " archive has catalog digest " + actual.get() + " but the archive was"
                                 + " made against " + base.catalogDigest() + ": the base was replaced or altered"));
                     }
                 }
@@ -203,12 +223,12 @@ public final class ArchiveVerifier {
             return checks;
         }
 
-        private static Optional<String> digestOf(ArchiveSource base, String name, ReaderLimits limits,
-                                                 List<ArchiveProblem> problems) {
+        private static Optional<String> digestOf(ArchiveSource base, String name, String expected,
+                                                 ReaderLimits limits, List<ArchiveProblem> problems) {
             try {
                 return Optional.of(ArchiveHead.read(base, limits).catalogDigest());
             } catch (ArchiveFormatException e) {
-                problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, null, null,
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, expected, null,
                         "base " + name + " cannot be read: " + e.getMessage()));
                 return Optional.empty();
             }
