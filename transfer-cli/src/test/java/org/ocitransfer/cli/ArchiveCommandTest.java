@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -255,6 +256,38 @@ class ArchiveCommandTest {
                 catalogDigest);
         assertThat(expectingCatalog.exitCode()).as(expectingCatalog.describe()).isEqualTo(ExitCodes.FAILED);
         assertThat(expectingCatalog.out()).contains("CATALOG_DIGEST_MISMATCH");
+    }
+
+    @Test
+    void aPartSetIsInspectedAndVerifiedAsOneArchiveAndAMissingPartIsNamed() throws IOException {
+        String partsDigest = ok(cli.run("pipeline-run", "create", "-n", "partsrun", "-p", "fromregistry", "-t",
+                "export", "-b", "p.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI, "--max-part-size", "2048",
+                "-o", "json")).json().path("response").path("catalogDigest").asText();
+        List<Path> parts = new ArrayList<>();
+        for (int i = 1; Files.exists(container.resolve(String.format("p.tar.%03d", i))); i++) {
+            parts.add(container.resolve(String.format("p.tar.%03d", i)));
+        }
+        assertThat(parts).hasSizeGreaterThan(2);
+        JsonNode byContainer = ok(cli.run("archive", "inspect", "-c", container.toUri().toString(), "-b", "p.tar",
+                "-o", "json")).json();
+        assertThat(byContainer.path("catalogDigest").asText()).isEqualTo(partsDigest);
+        assertThat(byContainer.path("parts")).hasSize(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            assertThat(byContainer.path("parts").get(i).path("blob").asText())
+                    .isEqualTo(parts.get(i).getFileName().toString());
+            assertThat(byContainer.path("parts").get(i).path("size").asLong()).isEqualTo(Files.size(parts.get(i)));
+        }
+        JsonNode byPath = ok(cli.run("archive", "inspect", container.resolve("p.tar").toString(), "-o", "json"))
+                .json();
+        assertThat(byPath.path("parts")).isEqualTo(byContainer.path("parts"));
+        assertThat(ok(cli.run("archive", "inspect", "-p", "fromregistry", "-b", "p.tar")).out())
+                .contains("Parts:", "p.tar.001 (", String.format("p.tar.%03d (", parts.size()));
+        ok(cli.run("archive", "verify", "-p", "fromregistry", "-b", "p.tar", "--catalog-digest", partsDigest));
+
+        Files.delete(parts.get(1));
+        Cli.Result missing = cli.run("archive", "verify", container.resolve("p.tar").toString());
+        assertThat(missing.exitCode()).as(missing.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(missing.err()).contains("Part 'p.tar.002' of archive 'p.tar' is missing");
     }
 
     @Test

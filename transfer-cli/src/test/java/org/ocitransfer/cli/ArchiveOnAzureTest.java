@@ -72,6 +72,49 @@ class ArchiveOnAzureTest {
         }
     }
 
+    @Test
+    void aDifferentialPartSetOnAPartSetBaseIsInspectedAndVerifiedInPlace() throws Exception {
+        Azurite storage = azurite.azurite();
+        String exports = storage.createContainer("inparts").toString();
+        String sas = storage.containerSas("inparts", "racwdl", OffsetDateTime.now().plusHours(1));
+        String secret = "file:" + Files.writeString(dir.resolve("sas"), sas);
+        Cli cli = new Cli(dir.resolve("state"));
+        Path layout = Samples.copyLayout(dir.resolve("layout"));
+        ok(cli.run("export-pipeline", "create", "-n", "partsexport", "-r", "oci-layout:" + layout, "-c", exports,
+                "-s", secret, "--max-part-size", "4096"));
+        String baseDigest = ok(cli.run("pipeline-run", "create", "-n", "baserun", "-p", "partsexport", "-t",
+                "export", "-b", "base.tar", "-a", Samples.HELLO, "-o", "json"))
+                .json().path("response").path("catalogDigest").asText();
+        String diffDigest = ok(cli.run("pipeline-run", "create", "-n", "diffrun", "-p", "partsexport", "-t",
+                "export", "-b", "diff.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI, "--base-blob",
+                "base.tar", "-o", "json")).json().path("response").path("catalogDigest").asText();
+
+        JsonNode inspected = ok(cli.run("archive", "inspect", "-c", exports, "-b", "diff.tar", "-s", secret,
+                "-o", "json")).json();
+        assertThat(inspected.path("catalogDigest").asText()).isEqualTo(diffDigest);
+        assertThat(inspected.path("bases")).singleElement().satisfies(b -> {
+            assertThat(b.path("blob").asText()).isEqualTo("base.tar");
+            assertThat(b.path("catalogDigest").asText()).isEqualTo(baseDigest);
+        });
+        long listed = 0;
+        for (int i = 0; i < inspected.path("parts").size(); i++) {
+            JsonNode part = inspected.path("parts").get(i);
+            String name = String.format("diff.tar.%03d", i + 1);
+            assertThat(part.path("blob").asText()).isEqualTo(name);
+            assertThat(part.path("size").asLong()).isEqualTo(storage.containerClient("inparts").getBlobClient(name)
+                    .getProperties().getBlobSize());
+            listed += part.path("size").asLong();
+        }
+        assertThat(inspected.path("parts").size()).isGreaterThan(1);
+        assertThat(inspected.path("size").asLong()).isEqualTo(listed);
+
+        JsonNode verified = ok(cli.run("archive", "verify", "-p", "partsexport", "-b", "diff.tar",
+                "--catalog-digest", diffDigest, "-o", "json")).json();
+        assertThat(verified.path("whole").asBoolean()).isTrue();
+        assertThat(verified.path("bases")).singleElement().satisfies(b ->
+                assertThat(b.path("status").asText()).isEqualTo("MATCHES"));
+    }
+
     private static Cli.Result ok(Cli.Result r) {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         return r;

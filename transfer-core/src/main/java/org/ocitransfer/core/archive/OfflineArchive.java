@@ -3,7 +3,6 @@ package org.ocitransfer.core.archive;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,6 +10,8 @@ import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.api.archive.ArchiveVerification;
 import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
+import org.ocitransfer.core.blob.PartSet;
+import org.ocitransfer.core.blob.local.LocalDirectoryBlobStore;
 import org.ocitransfer.core.content.Digest;
 import org.ocitransfer.core.internal.archive.ArchiveInspector;
 import org.ocitransfer.core.internal.archive.ArchiveSource;
@@ -43,33 +44,52 @@ public final class OfflineArchive {
     }
 
     /**
-     * An archive in a local file; base archives are looked for in the same directory.
+     * An archive in a local file, or a part set beside that path ({@code NAME.001}, ... with their part metadata in
+     * {@code .metadata/}, as a local directory container keeps them); base archives are looked for in the same
+     * directory, as files or part sets.
      *
-     * @throws org.ocitransfer.api.TransferException when it is not a readable regular file
+     * @throws org.ocitransfer.api.TransferException when it is neither a readable regular file nor a part set, or a
+     *                                               part is missing or short (naming it)
      */
     public static OfflineArchive of(Path file) {
-        Path absolute = file.toAbsolutePath();
+        Path absolute = file.toAbsolutePath().normalize();
         Path directory = absolute.getParent();
-        return new OfflineArchive(ArchiveSource.of(absolute), name -> {
-            Path base = directory.resolve(name).normalize();
-            return base.startsWith(directory) && Files.isRegularFile(base) ? Optional.of(ArchiveSource.of(base))
-                    : Optional.empty();
+        String name = absolute.getFileName().toString();
+        if (!Files.isRegularFile(absolute) && Files.isRegularFile(directory.resolve(PartSet.partName(name, 1)))) {
+            return of(LocalDirectoryBlobStore.open(directory), name);
+        }
+        return new OfflineArchive(ArchiveSource.of(absolute), base -> {
+            Path sibling = directory.resolve(base).normalize();
+            if (!sibling.startsWith(directory)) {
+                return Optional.empty();
+            }
+            if (Files.isRegularFile(sibling)) {
+                return Optional.of(ArchiveSource.of(sibling));
+            }
+            return sibling(LocalDirectoryBlobStore.open(directory), directory.relativize(sibling).toString());
         });
     }
 
     /**
-     * A blob in a container; base archives are looked for in the same container. The store stays the caller's to
-     * close.
+     * An archive in a container: the blob of that name, else the part set {@code NAME.001}, {@code NAME.002}, ...
+     * read as one archive (as import reads it); base archives are looked for in the same container, as blobs or part
+     * sets. The store stays the caller's to close.
      *
-     * @throws BlobNotFoundException when the blob does not exist
+     * @throws BlobNotFoundException when there is neither a blob nor a part set of that name
+     * @throws org.ocitransfer.core.blob.BlobStoreException naming the first missing or short part of a part set
      */
     public static OfflineArchive of(BlobStore store, String blobName) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(blobName, "blobName");
-        long size = store.properties(blobName)
-                .orElseThrow(() -> new BlobNotFoundException(store.location(), blobName)).size();
-        return new OfflineArchive(ArchiveSource.of(store, blobName, size), name -> store.properties(name)
-                .map(item -> ArchiveSource.of(store, name, item.size())));
+        return new OfflineArchive(ArchiveSource.open(store, blobName), name -> sibling(store, name));
+    }
+
+    /** A base beside the archive: a blob or a part set of that name, or empty when there is neither. */
+    private static Optional<ArchiveSource> sibling(BlobStore store, String name) {
+        if (store.properties(name).isEmpty() && PartSet.find(store, name).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ArchiveSource.open(store, name));
     }
 
     /** Where the archive is (a path or a blob URI, never a secret). */
@@ -79,7 +99,7 @@ public final class OfflineArchive {
 
     /** Lists what the archive holds: artifacts, tags, sizes, bases, parts and signature status. */
     public ArchiveInspection inspect() {
-        return ArchiveInspector.inspect(source, ReaderLimits.DEFAULTS, List.of());
+        return ArchiveInspector.inspect(source, ReaderLimits.DEFAULTS);
     }
 
     /** Verifies the archive alone: {@code verify(VerifyOptions.NONE)}. */

@@ -21,17 +21,18 @@ import org.ocitransfer.core.content.Manifests;
  */
 public final class ArchiveInspector {
 
+    /** How many left-out digests the note names before it says "and N more". */
+    private static final int LEFT_OUT_SHOWN = 20;
+
     private ArchiveInspector() {
     }
 
     /**
      * Inspects an archive.
      *
-     * @param parts the part set's blobs when the source is one, else empty
      * @throws ArchiveFormatException when the archive is refused (the message names the entry and the rule)
      */
-    public static ArchiveInspection inspect(ArchiveSource source, ReaderLimits limits,
-                                            List<ArchiveInspection.Part> parts) {
+    public static ArchiveInspection inspect(ArchiveSource source, ReaderLimits limits) {
         List<TarScanner.Entry> entries = TarScanner.scan(source, limits, Map.of()).entries();
         ArchiveReader reader = ArchiveReader.open(source, limits);
         List<String> notes = new ArrayList<>();
@@ -57,8 +58,17 @@ public final class ArchiveInspector {
             }
         }
         Optional<Catalog> catalog = reader.catalog();
-        List<ArchiveInspection.Base> bases = CatalogBases.catalogEntry(entries)
-                .map(e -> CatalogBases.read(source, e, limits)).orElse(List.of());
+        List<ArchiveInspection.Base> bases = catalog.map(c -> c.bases().stream()
+                .map(b -> new ArchiveInspection.Base(TarScanner.printable(b.blob()), b.catalogDigest())).toList())
+                .orElse(List.of());
+        Map<String, Descriptor> leftOut = reader.leftOut();
+        if (!leftOut.isEmpty()) {
+            List<String> shown = leftOut.keySet().stream().limit(LEFT_OUT_SHOWN).toList();
+            notes.add("differential: it leaves out " + leftOut.size() + " manifests and blobs ("
+                    + leftOut.values().stream().mapToLong(Descriptor::size).sum() + " bytes) that its bases hold: "
+                    + String.join(", ", shown) + (leftOut.size() > shown.size() ? " and "
+                    + (leftOut.size() - shown.size()) + " more" : "") + "; import the bases first");
+        }
         if (catalog.isEmpty()) {
             notes.add(0, "no catalog.json: another tool wrote this OCI layout tar, so it has no catalog digest,"
                     + " pipeline, run or source registry, and blob offsets are not recorded (an import still reads"
@@ -68,7 +78,7 @@ public final class ArchiveInspector {
         return new ArchiveInspection(source.describe(), source.size(), reader.catalogDigest().orElse(null),
                 catalog.map(Catalog::pipeline).orElse(null), catalog.map(Catalog::run).orElse(null),
                 catalog.map(Catalog::sourceRegistry).orElse(null), artifacts, held.size(),
-                held.values().stream().mapToLong(Long::longValue).sum(), bases, parts,
+                held.values().stream().mapToLong(Long::longValue).sum(), bases, source.parts(),
                 signed ? SignatureStatus.SIGNED_NOT_VERIFIED : SignatureStatus.UNSIGNED, notes);
     }
 

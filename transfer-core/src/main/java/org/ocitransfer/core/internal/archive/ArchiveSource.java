@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
@@ -28,6 +30,19 @@ public interface ArchiveSource {
 
     /** Names the archive in messages (a path or a blob URI, never a secret). */
     String describe();
+
+    /** The blobs of a part set in order, with their sizes; empty when the archive is one blob or file. */
+    default List<ArchiveInspection.Part> parts() {
+        return List.of();
+    }
+
+    /**
+     * Where a byte offset of the archive lies, for messages: for a part set {@code " (in part NAME.003 at byte N)"},
+     * else empty.
+     */
+    default String position(long offset) {
+        return "";
+    }
 
     /** A local archive file. @throws ArchiveFormatException when it is not a readable regular file */
     static ArchiveSource of(Path file) {

@@ -2,6 +2,8 @@
 package org.ocitransfer.core.internal.archive;
 
 import java.security.PublicKey;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,12 +13,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.api.archive.ArchiveProblem;
 import org.ocitransfer.api.archive.ArchiveVerification;
 import org.ocitransfer.api.archive.SignatureStatus;
 import org.ocitransfer.core.signing.CatalogSignatures;
 import org.ocitransfer.core.signing.SignatureCheck;
+import org.ocitransfer.core.blob.BlobStoreException;
 
 /**
  * Verifies an archive offline, reporting every problem rather than stopping at the first: the tar is indexed by its
@@ -95,14 +97,16 @@ public final class ArchiveVerifier {
         if (!truncated) {
             checkLayout(source, options.limits(), damaged, problems);
         }
-        Optional<TarScanner.Entry> catalog = CatalogBases.catalogEntry(entries);
+        Optional<TarScanner.Entry> catalog = entries.stream()
+                .filter(e -> !e.directory() && e.name().equals(ArchivePlan.CATALOG_JSON)).findFirst();
         checkCatalogDigest(options.expectedCatalogDigest(), catalog, catalogDigest[0], problems, notes);
         SignatureStatus signatureStatus = checkSignature(catalogDigest[0], signature, options.keys(), problems,
                 notes);
         List<ArchiveVerification.BaseCheck> bases = List.of();
         if (catalog.isPresent() && !truncated) {
             try {
-                bases = BaseChain.check(CatalogBases.read(source, catalog.get(), options.limits()), options, problems, notes);
+                bases = BaseChain.check(recordedBases(source, catalog.get(), options.limits()), options, problems,
+                        notes);
             } catch (ArchiveFormatException e) {
                 // The layout check may have refused catalog.json already: one problem is enough.
                 if (problems.stream().noneMatch(p -> p.message().contains("'" + ArchivePlan.CATALOG_JSON + "'"))) {
@@ -113,6 +117,21 @@ public final class ArchiveVerifier {
         }
         return new ArchiveVerification(source.describe(), source.size(), catalogDigest[0], totals.bytes(),
                 totals.entries(), signatureStatus, bases, problems, notes);
+    }
+
+    /** The bases the archive's catalog.json records (its other fields are the layout check's). */
+    private static List<Catalog.Base> recordedBases(ArchiveSource source, TarScanner.Entry catalog,
+                                                    ReaderLimits limits) {
+        String refused = "Archive " + source.describe() + " is refused: entry 'catalog.json' ";
+        if (catalog.size() > limits.maxCatalogBytes()) {
+            throw new ArchiveFormatException(refused + "is " + catalog.size() + " bytes, over the "
+                    + limits.maxCatalogBytes() + "-byte limit (ReaderLimits.maxCatalogBytes)");
+        }
+        try (InputStream in = source.open(catalog.dataOffset(), catalog.size())) {
+            return Catalog.read(in, Catalog.ItemCheck.ANY).bases();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ArchiveFormatException(refused + "cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** The reader's checks; a refusal about an entry already found damaged adds nothing and is left out. */
@@ -189,62 +208,71 @@ public final class ArchiveVerifier {
     /** The base chain: each recorded base compared with the base archive, when it is given or found. */
     private static final class BaseChain {
 
-        static List<ArchiveVerification.BaseCheck> check(List<ArchiveInspection.Base> recorded, Options options,
+        static List<ArchiveVerification.BaseCheck> check(List<Catalog.Base> recorded, Options options,
                                                          List<ArchiveProblem> problems, List<String> notes) {
             Map<String, ArchiveSource> given = new LinkedHashMap<>();
             for (ArchiveSource base : options.bases()) {
-                digestOf(base, base.describe(), options.limits(), problems)
+                digestOf(base, base.describe(), null, options.limits(), problems)
                         .ifPresent(digest -> given.put(digest, base));
             }
             List<ArchiveVerification.BaseCheck> checks = new ArrayList<>();
             Set<String> recordedDigests = new HashSet<>();
-            for (ArchiveInspection.Base base : recorded) {
+            for (Catalog.Base base : recorded) {
+                String shown = TarScanner.printable(base.blob());
                 recordedDigests.add(base.catalogDigest());
                 ArchiveVerification.BaseStatus status;
                 if (given.containsKey(base.catalogDigest())) {
                     status = ArchiveVerification.BaseStatus.MATCHES;
                 } else {
-                    Optional<ArchiveSource> beside = options.siblings().apply(base.blob());
-                    Optional<String> actual = beside.flatMap(s -> digestOf(s, base.blob(), options.limits(), problems));
+                    Optional<ArchiveSource> beside;
+                    try {
+                        beside = options.siblings().apply(base.blob());
+                    } catch (BlobStoreException e) {
+                        problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, shown, -1,
+                                base.catalogDigest(), null, "base " + shown + " beside the archive cannot be read: "
+                                + e.getMessage()));
+                        checks.add(new ArchiveVerification.BaseCheck(shown, base.catalogDigest(),
+                                ArchiveVerification.BaseStatus.MISMATCH));
+                        continue;
+                    }
+                    Optional<String> actual = beside.flatMap(s -> digestOf(s, shown, base.catalogDigest(),
+                            options.limits(), problems));
                     if (beside.isEmpty()) {
                         status = ArchiveVerification.BaseStatus.NOT_AVAILABLE;
-                        notes.add("base " + base.blob() + " (" + base.catalogDigest() + ") was neither given (--base)"
+                        notes.add("base " + shown + " (" + base.catalogDigest() + ") was neither given (--base)"
                                 + " nor found beside the archive: not checked");
-                    } else if (actual.isPresent() && actual.get().equals(base.catalogDigest())) {
+                    } else if (actual.isEmpty()) {
+                        status = ArchiveVerification.BaseStatus.MISMATCH; // unreadable: the problem is listed
+                    } else if (actual.get().equals(base.catalogDigest())) {
                         status = ArchiveVerification.BaseStatus.MATCHES;
                     } else {
                         status = ArchiveVerification.BaseStatus.MISMATCH;
-                        problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, base.blob(), -1,
-                                base.catalogDigest(), actual.orElse(null), "base " + base.blob() + " beside the"
-                                + " archive has catalog digest " + actual.orElse("(none)") + " but the archive was"
+                        problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, shown, -1,
+                                base.catalogDigest(), actual.get(), "base " + shown + " beside the"
+                                + " archive has catalog digest " + actual.get() + " but the archive was"
                                 + " made against " + base.catalogDigest() + ": the base was replaced or altered"));
                     }
                 }
-                checks.add(new ArchiveVerification.BaseCheck(base.blob(), base.catalogDigest(), status));
+                checks.add(new ArchiveVerification.BaseCheck(shown, base.catalogDigest(), status));
             }
             given.forEach((digest, base) -> {
                 if (!recordedDigests.contains(digest)) {
                     problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, base.describe(), -1, null,
                             digest, "base " + base.describe() + " (catalog digest " + digest + ") was given, but the"
                             + " archive was not made against it" + (recorded.isEmpty() ? " (it records no base)"
-                            : " (it records " + recorded.stream().map(ArchiveInspection.Base::catalogDigest).toList()
+                            : " (it records " + recorded.stream().map(Catalog.Base::catalogDigest).toList()
                             + ")")));
                 }
             });
             return checks;
         }
 
-        private static Optional<String> digestOf(ArchiveSource base, String name, ReaderLimits limits,
-                                                 List<ArchiveProblem> problems) {
+        private static Optional<String> digestOf(ArchiveSource base, String name, String expected,
+                                                 ReaderLimits limits, List<ArchiveProblem> problems) {
             try {
-                Optional<String> digest = CatalogBases.catalogDigest(base, limits);
-                if (digest.isEmpty()) {
-                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, null, null,
-                            "base " + name + " has no catalog.json, so it cannot be a base of this archive"));
-                }
-                return digest;
+                return Optional.of(ArchiveHead.read(base, limits).catalogDigest());
             } catch (ArchiveFormatException e) {
-                problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, null, null,
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.BASE_MISMATCH, name, -1, expected, null,
                         "base " + name + " cannot be read: " + e.getMessage()));
                 return Optional.empty();
             }

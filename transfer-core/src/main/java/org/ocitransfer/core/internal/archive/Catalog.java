@@ -169,6 +169,19 @@ public record Catalog(int formatVersion, String pipeline, String run, String sou
 
     /** Checks each item as it is read, so a hostile catalog is refused without being held whole. */
     interface ItemCheck {
+        /** Accepts every item: for a reader that needs some fields only (the archive's own import checks the rest). */
+        ItemCheck ANY = new ItemCheck() {
+            @Override
+            public void artifact(Artifact artifact) {
+                // accepted
+            }
+
+            @Override
+            public void blob(Blob blob) {
+                // accepted
+            }
+        };
+
         /** @throws IllegalArgumentException when the artifact may not be listed */
         void artifact(Artifact artifact);
 

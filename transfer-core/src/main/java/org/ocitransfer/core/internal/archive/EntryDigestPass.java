@@ -71,7 +71,7 @@ final class EntryDigestPass {
                 if (expected != null && !expected.equals(actual)) {
                     listener.problem(new ArchiveProblem(ArchiveProblem.Kind.DIGEST_MISMATCH, e.name(), e.dataOffset(),
                             expected, actual, "entry '" + e.name() + "' (" + e.size() + " bytes of data at byte offset "
-                            + e.dataOffset() + ") hashes to " + actual + " but its name says " + expected
+                            + e.dataOffset() + source.position(e.dataOffset()) + ") hashes to " + actual + " but its name says " + expected
                             + ": the blob was altered or damaged; copy the archive again from its source"));
                 }
                 listener.hashed(e, actual);
@@ -88,7 +88,7 @@ final class EntryDigestPass {
                     listener.problem(new ArchiveProblem(ArchiveProblem.Kind.NONZERO_PADDING, e.name(),
                             paddingAt + nonZero, "0", null, "the zero padding after entry '" + e.name()
                             + "' holds a non-zero byte at byte offset " + (paddingAt + nonZero)
-                            + ": the archive was altered or damaged"));
+                            + source.position(paddingAt + nonZero) + ": the archive was altered or damaged"));
                 }
             }
         } catch (IOException ex) {
@@ -156,7 +156,8 @@ final class EntryDigestPass {
 
     private static ArchiveProblem truncated(ArchiveSource source, TarScanner.Entry e, long pos) {
         return new ArchiveProblem(ArchiveProblem.Kind.TRUNCATED, e.name(), pos, String.valueOf(source.size()),
-                String.valueOf(pos), "archive " + source.describe() + " ends at byte offset " + pos + ", inside entry '"
+                String.valueOf(pos), "archive " + source.describe() + " ends at byte offset " + pos
+                + source.position(pos) + ", inside entry '"
                 + e.name() + "' (data at " + e.dataOffset() + ", " + e.size() + " bytes), although its size is given as "
                 + source.size() + ": the archive is truncated; copy it again from its source");
     }

@@ -4,8 +4,11 @@ package org.ocitransfer.core.internal.archive;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.NoSuchElementException;
+import org.ocitransfer.api.archive.ArchiveInspection;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.PartSet;
 
@@ -60,6 +63,24 @@ final class PartSetSource implements ArchiveSource {
                 return store.read(parts.partName(index), start - parts.partOffset(index), end - start);
             }
         });
+    }
+
+    @Override
+    public List<ArchiveInspection.Part> parts() {
+        List<ArchiveInspection.Part> list = new ArrayList<>(parts.count());
+        for (int i = 1; i <= parts.count(); i++) {
+            list.add(new ArchiveInspection.Part(parts.partName(i), parts.partLength(i)));
+        }
+        return List.copyOf(list);
+    }
+
+    @Override
+    public String position(long offset) {
+        if (offset < 0 || offset >= parts.archiveSize()) {
+            return "";
+        }
+        int index = (int) (offset / parts.partSize()) + 1;
+        return " (in part " + parts.partName(index) + " at byte " + (offset - parts.partOffset(index)) + ")";
     }
 
     @Override

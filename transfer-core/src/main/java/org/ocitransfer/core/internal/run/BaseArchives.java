@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ocitransfer.api.ErrorCategory;
-import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobNotFoundException;
 import org.ocitransfer.core.blob.BlobStore;
 import org.ocitransfer.core.blob.BlobStoreException;
@@ -19,7 +18,8 @@ import org.ocitransfer.core.internal.archive.ReaderLimits;
 
 /**
  * The earlier archives a differential export names as its bases, each a blob of the export's own container read by
- * its head only ({@link ArchiveHead}: a few ranged reads, never the blobs' data).
+ * its head only ({@link ArchiveHead}: a few ranged reads, never the blobs' data); a base may be a part set, opened
+ * as import opens one ({@link ArchiveSource#open}).
  *
  * @param bases what the new catalog records of each, in the order named
  * @param held  the digest of every blob and manifest any of them holds: the new archive leaves these out
@@ -60,14 +60,15 @@ record BaseArchives(List<Catalog.Base> bases, Set<String> held) {
                 throw new IllegalArgumentException("Base archive " + name + " is the blob this export writes: an"
                         + " archive cannot be its own base; name an earlier export's blob");
             }
-            BlobItem item = store.properties(name).orElseThrow(() -> {
-                BlobNotFoundException missing = new BlobNotFoundException(store.location(), name);
-                return new BlobStoreException("Base archive " + name + " cannot be used: " + missing.getMessage(),
-                        missing, ErrorCategory.NOT_FOUND);
-            });
             ArchiveHead head;
             try {
-                head = ArchiveHead.read(ArchiveSource.of(store, name, item.size()), ReaderLimits.DEFAULTS);
+                head = ArchiveHead.read(ArchiveSource.open(store, name), ReaderLimits.DEFAULTS);
+            } catch (BlobNotFoundException missing) {
+                throw new BlobStoreException("Base archive " + name + " cannot be used: " + missing.getMessage(),
+                        missing, ErrorCategory.NOT_FOUND);
+            } catch (BlobStoreException e) {
+                throw new BlobStoreException("Base archive " + name + " cannot be used: " + e.getMessage(), e,
+                        e.category());
             } catch (ArchiveFormatException e) {
                 throw new ArchiveFormatException("Base archive " + name + " cannot be used: " + e.getMessage()
                         + ". A base must be a transfer archive this SDK exported into this container.", e);

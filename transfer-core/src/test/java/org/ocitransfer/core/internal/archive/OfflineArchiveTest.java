@@ -287,7 +287,10 @@ class OfflineArchiveTest {
         assertThat(given.bases()).extracting(ArchiveVerification.BaseCheck::status)
                 .containsExactly(ArchiveVerification.BaseStatus.MATCHES);
 
-        Files.write(dir.resolve("base.tar"), withBases("[]")); // another archive under the base's name
+        // The base altered: its catalog names another run (same length, so the SDK's headers still fit).
+        String latin = new String(bytes, StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("base.tar"), latin.replaceFirst("\"run0001\"", "\"run0002\"")
+                .getBytes(StandardCharsets.ISO_8859_1));
         ArchiveVerification replaced = OfflineArchive.of(child).verify();
         assertThat(replaced.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.BASE_MISMATCH);
@@ -295,6 +298,18 @@ class OfflineArchiveTest {
             assertThat(p.expected()).isEqualTo(plan.catalogDigest());
             assertThat(p.actual()).isNotNull().isNotEqualTo(plan.catalogDigest());
         });
+
+        // Only an archive this SDK wrote can be a base (its catalog is read by range, as the export reads it).
+        Files.write(dir.resolve("base.tar"), withBases("[]"));
+        ArchiveVerification foreign = OfflineArchive.of(child).verify();
+        assertThat(foreign.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(ArchiveProblem.Kind.BASE_MISMATCH);
+            assertThat(p.entry()).isEqualTo("base.tar");
+            assertThat(p.expected()).isEqualTo(plan.catalogDigest());
+            assertThat(p.message()).contains("base base.tar cannot be read", "not a transfer archive");
+        });
+        assertThat(foreign.bases()).extracting(ArchiveVerification.BaseCheck::status)
+                .containsExactly(ArchiveVerification.BaseStatus.MISMATCH);
     }
 
     /**
