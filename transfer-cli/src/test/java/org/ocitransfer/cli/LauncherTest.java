@@ -163,6 +163,13 @@ class LauncherTest {
                 "-n", "cdsexport", "-r", layout, "-c", container);
         assertThat(created.exitCode()).as(created.describe()).isZero();
 
+        // A run that fails leaves none (before, its JVM archived the few classes it had loaded, for every later run).
+        Files.deleteIfExists(archive);
+        Run failed = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "create",
+                "-n", "cdsfailed", "-p", "cdsexport", "-t", "export", "-b", "f.tar", "-a", "samples/absent:1.0");
+        assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(archive).doesNotExist();
+
         // A run that moves content records the archive (unless one was there already); stdout stays the result.
         Run export = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "create",
                 "-n", "cdsrun1", "-p", "cdsexport", "-t", "export", "-b", "a.tar", "-a", "samples/hello:1.0",
@@ -173,6 +180,11 @@ class LauncherTest {
         Run list = run(Map.of(), transfer, "--state-dir", state.toString(), "pipeline-run", "list", "-o", "json");
         assertThat(list.exitCode()).as(list.describe()).isZero();
         assertThat(archive).isRegularFile(); // the next launch took what the run wrote
+        // It holds picocli too (Java 5 bytecode, which the JVM's dynamic archive of JDK 17 leaves out).
+        Run loaded = run(Map.of("JAVA_OPTS", "-Xlog:class+load"), transfer, "--state-dir", state.toString(),
+                "pipeline-run", "list");
+        assertThat(loaded.out()).as(loaded.describe()).contains("picocli.CommandLine source: shared objects file",
+                "org.ocitransfer.cli.Arguments$Name source: shared objects file");
 
         // Maven rebuilds the jar behind the launcher's back: the archive no longer matches, so it goes...
         long now = System.currentTimeMillis();

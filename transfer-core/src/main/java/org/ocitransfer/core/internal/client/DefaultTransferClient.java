@@ -44,6 +44,9 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
     private final PipelineRecords pipelines;
     private final BackendRouting backends;
     private final RunExecutor runs;
+    private final RunRecovery recovery;
+    /** Whether runs left by a dead process were marked Failed (see {@link #runs()}). */
+    private volatile boolean recovered;
     private final int concurrency;
 
     /** Marks runs left unfinished by a process that is gone Failed now. */
@@ -56,10 +59,25 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
                 signerFactories);
         this.pipelines = new PipelineRecords(records, backends);
         RunRecords runRecords = new RunRecords(records);
-        RunRecovery recovery = new RunRecovery(runRecords);
+        this.recovery = new RunRecovery(runRecords);
         this.runs = new RunExecutor(pipelines, backends, runRecords, recovery, maxArtifacts, maxConcurrentRuns,
                 concurrency, quietHeartbeat);
-        recovery.recoverInterruptedRuns();
+    }
+
+    /**
+     * The runs, once runs left unfinished by a process that is gone are marked Failed: done at the client's first
+     * use of runs, not as it is built, so that commands about pipelines alone do not read every run record.
+     */
+    private RunExecutor runs() {
+        if (!recovered) {
+            synchronized (recovery) {
+                if (!recovered) {
+                    recovery.recoverInterruptedRuns();
+                    recovered = true;
+                }
+            }
+        }
+        return runs;
     }
 
     @Override
@@ -105,29 +123,32 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
     @Override
     public RunOperation beginCreateOrUpdatePipelineRun(String name, PipelineRunRequest request, String forceUpdateTag,
                                                        ProgressListener listener) {
-        return runs.begin(name, request, forceUpdateTag, listener);
+        return runs().begin(name, request, forceUpdateTag, listener);
     }
 
     @Override
     public PipelineRun getPipelineRun(String name) {
-        return runs.get(name);
+        return runs().get(name);
     }
 
     @Override
     public List<PipelineRun> listPipelineRuns() {
-        return runs.list();
+        // The listing marks every orphaned run Failed on its way: the recovery pass is not needed before it.
+        List<PipelineRun> list = runs.list();
+        recovered = true;
+        return list;
     }
 
     @Override
     public void deletePipelineRun(String name) {
-        runs.delete(name);
+        runs().delete(name);
     }
 
     @Override
     public RunOperation startTriggeredRun(String name, PipelineRunRequest request, String forceUpdateTag,
                                           RunTrigger trigger, String expectedEtag, BlobStore source,
                                           Supplier<String> stopReason) {
-        return runs.startTriggered(name, request, forceUpdateTag, trigger, expectedEtag, source, stopReason);
+        return runs().startTriggered(name, request, forceUpdateTag, trigger, expectedEtag, source, stopReason);
     }
 
     @Override
@@ -142,12 +163,12 @@ public final class DefaultTransferClient implements TransferClient, SourceTrigge
 
     @Override
     public Optional<StoredRun> findRun(String name) {
-        return runs.find(name);
+        return runs().find(name);
     }
 
     @Override
     public void markInterrupted(String name, String message) {
-        runs.markInterrupted(name, message);
+        runs().markInterrupted(name, message);
     }
 
     @Override

@@ -171,9 +171,13 @@ final class RunExecutor {
         }
         RecordStore.StoredRecord stored = runs.stored(name)
                 .orElseThrow(() -> new ResourceNotFoundException("Pipeline run", name));
-        RunRecord record = RunRecords.parse(stored);
+        return settled(stored, RunRecords.parse(stored), running);
+    }
+
+    /** A stored run not executing here: its record's run, marked Failed first when its process is gone. */
+    private PipelineRun settled(RecordStore.StoredRecord stored, RunRecord record, Execution running) {
         if (!record.run().status().isTerminal() && running == null && runs.ownerIsDead(record)) {
-            return recovery.failOrphaned(stored, record).orElseGet(() -> get(name));
+            return recovery.failOrphaned(stored, record).orElseGet(() -> get(record.run().name()));
         }
         return record.run();
     }
@@ -187,12 +191,16 @@ final class RunExecutor {
                 name));
     }
 
+    /**
+     * Every run, newest first; a record left unfinished by a process that is gone is marked Failed on the way (so
+     * one pass, each record parsed once, also recovers every run).
+     */
     List<PipelineRun> list() {
         List<PipelineRun> list = new ArrayList<>();
-        for (RecordStore.StoredRecord r : runs.list()) {
-            PipelineRun run = RunRecords.parse(r).run();
-            Execution running = executions.get(run.name());
-            list.add(running != null && !running.isDone() ? running.poll() : run);
+        for (RecordStore.StoredRecord stored : runs.list()) {
+            RunRecord record = RunRecords.parse(stored);
+            Execution running = executions.get(record.run().name());
+            list.add(running != null && !running.isDone() ? running.poll() : settled(stored, record, running));
         }
         list.sort(Comparator.comparing((PipelineRun r) -> r.response() == null ? Instant.EPOCH
                 : r.response().startTime()).reversed());
