@@ -1,5 +1,5 @@
 // A watcher in another JVM, on Azure storage and the Azure record store, is killed (SIGKILL) while it holds a
-// blob's lease and its run is Running: the lease lapses and a watcher here imports the blob once, under that run.
+// blob's lease and its run is Running (read here, it is marked Failed as interrupted): the lease lapses and a watcher here imports the blob once, under that run.
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,8 @@ class AzureKilledWatcherTest {
     @Test
     void aWatcherKilledMidImportLosesTheLeaseAndAnotherImportsTheBlobOnce() throws Exception {
         try (AzureTriggerFixture f = new AzureTriggerFixture(AZURITE.azurite(), dir, Set.of())) {
-            // Built before the kill: it sees the run Running, as a replica on another machine would.
+            // Built before the kill. A run whose owner is gone is marked Failed (interrupted) whenever a client reads
+            // it, so this client sees the killed process's run already marked; the lease still decides who imports.
             SourceTriggerWatcher watcher = f.track(f.watcher().build());
             TransferClient client = watcher.client();
             Descriptor image = f.land("victim.tar");
@@ -43,7 +44,8 @@ class AzureKilledWatcherTest {
                     f.stateContainer.uri().toString(), f.stateContainer.secretUri(), f.target.root().toString());
             List<PipelineRun> left = runsOf(client, "victim.tar");
             assertThat(left).hasSize(1);
-            assertThat(left.get(0).status()).as("left by the killed process").isEqualTo(RunStatus.Running);
+            assertThat(left.get(0).status()).as("marked when read: its owner is gone").isEqualTo(RunStatus.Failed);
+            assertThat(left.get(0).response().pipelineRunErrorMessage()).contains("interrupted");
             String runName = left.get(0).name();
 
             await("the blob to be imported by the replacement once the lease lapses", WAIT, () -> {
