@@ -54,7 +54,7 @@ final class PipelineFlags {
     @Option(names = {"--assign-identity", "-i"}, paramLabel = "IDENTITY",
             description = "The identity that reads the pipeline's Key Vault secret and storage: system (the host's"
                     + " system-assigned managed identity), a user-assigned identity's client id, or its resource id"
-                    + " (/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME)."
+                    + " (an ARM id that ends in Microsoft.ManagedIdentity/userAssignedIdentities/NAME)."
                     + " Default: the process's credential.")
     String assignIdentity;
 
