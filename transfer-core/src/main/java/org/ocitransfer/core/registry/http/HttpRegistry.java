@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -24,9 +25,10 @@ import org.ocitransfer.core.registry.RegistryException.Reason;
 import org.ocitransfer.core.registry.auth.CredentialProvider;
 
 /**
- * An OCI distribution registry (CNCF Distribution, ACR, Harbor, GHCR, Docker Hub...) over HTTP, with one JDK
- * {@link HttpClient} (HTTP/1.1, connections reused) and at most {@code maxConnections} exchanges open at once
- * (a download holds its slot until its stream is read to the end or closed).
+ * An OCI distribution registry (CNCF Distribution, ACR, Harbor, GHCR, Docker Hub...) over HTTP/1.1: every exchange
+ * over {@link java.net.HttpURLConnection} (connections kept alive), but PATCH, which goes over a JDK {@link HttpClient}
+ * made on the first PATCH; at most {@code maxConnections} exchanges open at once (a download holds its slot until its
+ * stream is read to the end or closed).
  *
  * <pre>{@code
  * try (HttpRegistry registry = HttpRegistry.builder()
@@ -41,10 +43,10 @@ import org.ocitransfer.core.registry.auth.CredentialProvider;
  * {@link CredentialProvider}); transient failures are retried under the {@link RetryPolicy}; time limits come from
  * {@link Timeouts}. Errors are {@link RegistryException}s that never carry a secret.
  *
- * <p>The JDK client moves bodies in chunks of {@code jdk.httpclient.bufsize} bytes (16 KiB by default), and its
- * per-chunk work costs more CPU than the bytes themselves when blobs stream at hundreds of MiB/s. Unless the
- * application has set that property, loading this class sets it to {@value #BODY_CHUNK_BYTES} (it takes effect when
- * the JVM's first HTTP client is made).
+ * <p>The JDK client (PATCH: chunked uploads) moves bodies in chunks of {@code jdk.httpclient.bufsize} bytes (16 KiB
+ * by default), and its per-chunk work costs more CPU than the bytes themselves when blobs stream at hundreds of MiB/s.
+ * Unless the application has set that property, loading this class sets it to {@value #BODY_CHUNK_BYTES} (it takes
+ * effect when the JVM's first HTTP client is made).
  */
 public final class HttpRegistry implements Registry {
 
@@ -68,19 +70,22 @@ public final class HttpRegistry implements Registry {
     private final Map<String, URI> pendingUploads = new ConcurrentHashMap<>();
 
     private HttpRegistry(Builder b, URI base) {
-        HttpClient.Builder client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(b.timeouts.connect());
-        ProxySelector proxy = ProxySelector.getDefault();
-        if (proxy != null) {
-            client.proxy(proxy);
-        }
-        if (b.sslContext != null) {
-            client.sslContext(b.sslContext);
-        }
+        Supplier<HttpClient> client = () -> {
+            HttpClient.Builder c = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(b.timeouts.connect());
+            ProxySelector proxy = ProxySelector.getDefault();
+            if (proxy != null) {
+                c.proxy(proxy);
+            }
+            if (b.sslContext != null) {
+                c.sslContext(b.sslContext);
+            }
+            return c.build();
+        };
         Authenticator auth = new Authenticator(base, b.credentials);
-        this.transport = new Transport(base, client.build(), b.sslContext, auth, b.retry, b.timeouts,
+        this.transport = new Transport(base, client, b.sslContext, auth, b.retry, b.timeouts,
                 b.maxConnections);
         auth.useSender(transport::send);
         this.chunkedUploadThreshold = b.chunkedUploadThreshold;

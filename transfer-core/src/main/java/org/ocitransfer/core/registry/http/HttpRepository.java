@@ -164,7 +164,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
         long last = offset + length - 1;
         Call call = Call.of("GET", blobUri(blob.digest()), pull, "bytes " + offset + "-" + last + " of blob "
                 + blob.digest() + " in repository '" + name + "'", name)
-                .header("Range", "bytes=" + offset + "-" + last).allowForeignRedirects().carryingBlob();
+                .header("Range", "bytes=" + offset + "-" + last).allowForeignRedirects();
         Response r = t.send(call);
         try {
             if (r.status() == 206) {
@@ -464,7 +464,7 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
     private void monolithic(Session session, Descriptor expected, ContentSource content, String what) {
         try (VerifyingInputStream in = open(expected, content)) {
             complete(Call.of("PUT", withDigest(session.location, expected.digest()), push, what, name)
-                    .header("Content-Type", OCTETS).body(() -> in, expected.size()).carryingBlob());
+                    .header("Content-Type", OCTETS).body(() -> in, expected.size()));
         } catch (IOException e) {
             throw RegistryException.fromIo("read the content of " + what, t.location, e);
         }
@@ -565,9 +565,8 @@ public final class HttpRepository implements Repository, ReferrersSupport, Mount
             return Call.of(method, manifestUri(d.digest()), pull, "manifest " + d.digest() + " in repository '"
                     + name + "'", name).header("Accept", accept(d));
         }
-        Call call = Call.of(method, blobUri(d.digest()), pull, "blob " + d.digest() + " in repository '" + name
-                + "'", name).allowForeignRedirects();
-        return "GET".equals(method) ? call.carryingBlob() : call;
+        return Call.of(method, blobUri(d.digest()), pull, "blob " + d.digest() + " in repository '" + name + "'",
+                name).allowForeignRedirects();
     }
 
     private static String accept(Descriptor d) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.ocitransfer.core.content.ContentVerificationException;
@@ -39,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@link Call}s to one registry over one shared {@link HttpClient}, and those that carry a blob's bytes over
- * the {@link BlobWire}. It adds authentication (through the
+ * Sends {@link Call}s to one registry over the {@link UrlConnectionWire}, and PATCH (which HttpURLConnection cannot
+ * send) over a {@link HttpClient} built on the first PATCH. It adds authentication (through the
  * {@link Authenticator}), follows redirects of GET and HEAD within the registry (a blob download may also go to
  * the storage host the registry names, without credentials, never from https to http), retries transient failures
  * of resendable exchanges under the {@link RetryPolicy}, and holds at most {@code maxConnections} exchanges open
@@ -59,24 +60,29 @@ final class Transport implements AutoCloseable {
     final URI base;
     final String location;
     final Authenticator auth;
-    private final HttpClient client;
+    private final Supplier<HttpClient> clientFactory;
+    private volatile HttpClient patchClient;
     private final Semaphore permits;
     private final RetryPolicy retry;
     private final Timeouts timeouts;
     private final BodyStream.Watchdog watchdog;
-    private final BlobWire wire;
+    private final UrlConnectionWire wire;
 
-    Transport(URI base, HttpClient client, SSLContext sslContext, Authenticator auth, RetryPolicy retry,
-              Timeouts timeouts, int maxConnections) {
+    /**
+     * @param clientFactory builds the client for PATCH, once, on the first PATCH (most runs send none: their
+     *                      uploads are monolithic)
+     */
+    Transport(URI base, Supplier<HttpClient> clientFactory, SSLContext sslContext, Authenticator auth,
+              RetryPolicy retry, Timeouts timeouts, int maxConnections) {
         this.base = base;
         this.location = base.getScheme() + "://" + base.getRawAuthority();
-        this.client = client;
+        this.clientFactory = clientFactory;
         this.auth = auth;
         this.retry = retry;
         this.timeouts = timeouts;
         this.permits = new Semaphore(maxConnections, true);
         this.watchdog = new BodyStream.Watchdog(timeouts.read());
-        this.wire = new BlobWire(sslContext, timeouts, watchdog.timer());
+        this.wire = new UrlConnectionWire(sslContext, timeouts, watchdog.timer());
     }
 
     /** The address of a path on the registry ({@code /v2/...}). */
@@ -104,10 +110,10 @@ final class Transport implements AutoCloseable {
             String authorization = call.authenticate() && sameOrigin ? auth.authorization(call.scopes()) : null;
             acquire(call);
             long started = System.nanoTime();
-            BlobWire.Exchange raw;
+            UrlConnectionWire.Exchange raw;
             try {
-                raw = call.carriesBlob() ? wire.send(call, target, authorization, limit(call))
-                        : exchange(client.send(build(call, target, authorization),
+                raw = !"PATCH".equals(call.method()) ? wire.send(call, target, authorization, limit(call))
+                        : exchange(patchClient().send(build(call, target, authorization),
                         HttpResponse.BodyHandlers.ofInputStream()));
             } catch (RuntimeException e) {
                 permits.release();
@@ -246,19 +252,37 @@ final class Transport implements AutoCloseable {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static BlobWire.Exchange exchange(HttpResponse<InputStream> r) {
-        return new BlobWire.Exchange(r.statusCode(), r.headers(), r.body());
+    private static UrlConnectionWire.Exchange exchange(HttpResponse<InputStream> r) {
+        return new UrlConnectionWire.Exchange(r.statusCode(), r.headers(), r.body());
+    }
+
+    private HttpClient patchClient() {
+        HttpClient c = patchClient;
+        if (c == null) {
+            synchronized (this) {
+                c = patchClient;
+                if (c == null) {
+                    c = clientFactory.get();
+                    patchClient = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** How long the exchange may take until its response headers arrive. */
     private Duration limit(Call call) {
-        return call.body() == null ? timeouts.request() : timeouts.forBody(call.bodyLength());
+        return call.hasBody() ? timeouts.forBody(call.bodyLength()) : timeouts.request();
     }
 
     private HttpRequest build(Call call, URI target, String authorization) {
+        HttpRequest.BodyPublisher body = call.bytes() != null ? HttpRequest.BodyPublishers.ofByteArray(call.bytes())
+                : call.stream() != null ? HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(call.stream()), call.bodyLength())
+                : HttpRequest.BodyPublishers.noBody();
         HttpRequest.Builder b = HttpRequest.newBuilder(target)
                 .timeout(limit(call))
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().get());
+                .method(call.method(), body);
         for (Map.Entry<String, String> h : call.headers().entrySet()) {
             b.header(h.getKey(), h.getValue());
         }
