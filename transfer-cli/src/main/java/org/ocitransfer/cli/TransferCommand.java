@@ -19,13 +19,12 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code transfer}: the transfer model's pipelines and runs on any OCI registry and any blob store, shaped like
  * {@code az acr export-pipeline | import-pipeline | pipeline-run}. Holds the options every subcommand inherits
- * ({@code --state-dir}, {@code --output}, {@code --verbose}) and builds the client they use.
+ * ({@code --state-dir}, {@code --output}, {@code --verbose}) and builds the client they use. Its subcommands are
+ * added by {@link Main#commandLine(CliIo, String)}.
  */
 @Command(name = "transfer", mixinStandardHelpOptions = true, versionProvider = TransferCommand.Version.class,
         description = {"Moves OCI artifacts between registries through one archive blob in storage:",
                 "an export run writes artifacts from a registry into a blob, an import run writes them into a registry."},
-        subcommands = {ExportPipelineCommand.class, ImportPipelineCommand.class, PipelineRunCommand.class,
-                BlobCommand.class, WatchCommand.class, CopyCommand.class, ArchiveCommand.class},
         footer = {"", "Exit codes: 0 success; 1 a run that failed wholly or partly, or an operation that failed;"
                 + " 2 a usage or validation error."})
 public final class TransferCommand {
