@@ -38,11 +38,6 @@ final class ArchiveEntries {
         return blobs.get(digest);
     }
 
-    /** How many blobs the archive holds. */
-    int count() {
-        return blobs.size();
-    }
-
     /** See {@link ArchiveReader#open(Descriptor)}. */
     InputStream open(Descriptor d) {
         TarScanner.Entry e = entry(d);

@@ -114,21 +114,6 @@ public final class ArchiveReader implements AutoCloseable {
         return CatalogSignatures.check(head.catalogDigest(), head.signature(), keys);
     }
 
-    /**
-     * Checks the archive's catalogDigest is the expected one (a run's request may name it).
-     *
-     * @throws ArchiveFormatException when the archive has no catalog or another digest
-     */
-    public void requireCatalogDigest(String expected) {
-        String catalogDigest = head.catalogDigest();
-        if (!expected.equals(catalogDigest)) {
-            throw ArchiveFormatException.refused(source.describe(), catalogDigest == null
-                    ? "it has no catalog.json, so it cannot match the expected catalogDigest " + expected
-                    : "its catalogDigest is " + catalogDigest + " but " + expected + " was expected: it is not the"
-                    + " archive the run names, or it was altered", null);
-        }
-    }
-
     /** Whether the archive holds the blob. */
     public boolean contains(String digest) {
         return entries.contains(digest);
