@@ -3,45 +3,21 @@ package org.ocitransfer.core.trigger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.ocitransfer.api.ImportPipeline;
-import org.ocitransfer.api.PipelineIdentity;
-import org.ocitransfer.api.PipelineRun;
-import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.ResourceNames;
-import org.ocitransfer.api.RunOperation;
-import org.ocitransfer.api.RunStatus;
-import org.ocitransfer.api.RunTrigger;
-import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.api.TransferException;
-import org.ocitransfer.api.TriggerStatus;
-import org.ocitransfer.core.blob.BlobClaim;
 import org.ocitransfer.core.blob.BlobItem;
 import org.ocitransfer.core.blob.BlobStore;
-import org.ocitransfer.core.blob.PartSet;
-import org.ocitransfer.core.trigger.SourceTriggerSupport.StoredRun;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Digest;
-import org.ocitransfer.core.state.RecordConflictException;
-import org.ocitransfer.core.state.RecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +52,9 @@ import org.slf4j.LoggerFactory;
  *     ... // until told to stop; close() stops promptly, releases every claim and closes the client
  * }
  * }</pre>
+ *
+ * <p>This class holds the lifecycle (start, poll schedule, close) and the settings; each poll is a
+ * {@code ContainerPoll}, and the runs it starts are claimed, started and watched by {@code TriggeredRuns}.
  */
 public final class SourceTriggerWatcher implements AutoCloseable {
 
@@ -96,43 +75,31 @@ public final class SourceTriggerWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceTriggerWatcher.class);
     private static final String RUN_NAME_PREFIX = "trigger";
-    private static final Duration SUPERVISE_STEP = Duration.ofMillis(100);
 
     private final SourceTriggerSupport client;
     private final String pipelineName;
     private final Duration pollInterval;
     private final Duration maxBlobAge;
-    private final Duration claimDuration;
     private final Duration stopTimeout;
-    private final Clock clock;
     private final int maxConcurrentImports;
-    private final Semaphore permits;
-    private final ExecutorService supervisors;
+    private final TriggeredRuns runs;
+    /** Each poll, and the container it lists (guarded by pollLock). */
+    private final ContainerPoll poll;
     private final Object pollLock = new Object();
-    /** Runs known to have ended for good: a cache of what the run records say, pruned to the listed blobs. */
-    private final Set<String> settled = ConcurrentHashMap.newKeySet();
-    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
     private volatile boolean closed;
-    /** The pipeline's container as last opened (guarded by pollLock until close). */
-    private BlobStore store;
-    private StorageContainer storeContainer;
-    private PipelineIdentity storeIdentity;
-    /** Containers given up (after an error, or a changed pipeline) while imports still read them. */
-    private final List<BlobStore> retired = new ArrayList<>();
 
     private SourceTriggerWatcher(Builder b, SourceTriggerSupport client) {
         this.client = client;
         this.pipelineName = b.pipelineName;
         this.pollInterval = b.pollInterval;
         this.maxBlobAge = b.maxBlobAge;
-        this.claimDuration = b.claimDuration;
         this.stopTimeout = b.stopTimeout;
-        this.clock = b.clock;
         this.maxConcurrentImports = b.maxConcurrentImports;
-        this.permits = new Semaphore(b.maxConcurrentImports);
-        this.supervisors = Executors.newFixedThreadPool(b.maxConcurrentImports,
-                daemonThreads("source-trigger-" + pipelineName + "-import-"));
+        this.runs = new TriggeredRuns(client, pipelineName, b.claimDuration, b.clock, b.maxConcurrentImports,
+                () -> closed, Executors.newFixedThreadPool(b.maxConcurrentImports,
+                daemonThreads("source-trigger-" + pipelineName + "-import-")));
+        this.poll = new ContainerPoll(client, pipelineName, b.maxBlobAge, b.clock, runs);
     }
 
     /**
@@ -160,7 +127,8 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         return RUN_NAME_PREFIX + Digest.sha256(key.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 40);
     }
 
-    private static String version(BlobItem blob) {
+    /** A blob's version: its ETag, else its size and last-modified time. */
+    static String version(BlobItem blob) {
         return blob.etag() != null ? blob.etag()
                 : blob.size() + "@" + (blob.lastModified() == null ? "" : blob.lastModified().toEpochMilli());
     }
@@ -219,157 +187,13 @@ public final class SourceTriggerWatcher implements AutoCloseable {
             if (closed) {
                 return List.of();
             }
-            closeRetired(false);
-            ImportPipeline pipeline = client.getImportPipeline(pipelineName);
-            if (pipeline.sourceTrigger() == TriggerStatus.Disabled) {
-                LOG.debug("Source trigger of import pipeline {} is Disabled: no runs start", pipelineName);
-                return List.of();
-            }
-            BlobStore container = container(pipeline.source(), pipeline.identity());
-            List<BlobItem> blobs;
-            try {
-                blobs = container.list();
-            } catch (RuntimeException e) {
-                forgetContainer();
-                throw e;
-            }
-            Instant oldest = clock.instant().minus(maxBlobAge);
-            List<BlobItem> candidates = blobs.stream()
-                    .filter(b -> b.lastModified() != null && !b.lastModified().isBefore(oldest))
-                    .sorted(Comparator.comparing(BlobItem::lastModified).thenComparing(BlobItem::name))
-                    .toList();
-            Set<String> listed = new HashSet<>();
-            List<String> started = new ArrayList<>();
-            for (BlobItem blob : candidates) {
-                String archive = PartSet.importedAs(blob, blobs).orElse(null);
-                if (archive == null) {
-                    continue; // a later part, or a part set not whole yet: imported from its first part, once
-                }
-                String name = runName(pipeline.name(), blob);
-                listed.add(name);
-                if (closed || settled.contains(name) || inFlight.containsKey(name)) {
-                    continue;
-                }
-                Optional<StoredRun> seen = client.findRun(name);
-                if (seen.isPresent() && endedForGood(seen.get())) {
-                    settled.add(name);
-                    continue;
-                }
-                if (!permits.tryAcquire()) {
-                    LOG.debug("Pipeline {}: {} imports going on, the most at once; blob '{}' waits for a later poll",
-                            pipelineName, maxConcurrentImports, blob.name());
-                    continue;
-                }
-                boolean handedOver = false;
-                try {
-                    handedOver = tryStart(pipeline, container, blob, archive, name);
-                    if (handedOver) {
-                        started.add(name);
-                    }
-                } catch (TransferException e) {
-                    LOG.warn("Pipeline {}: blob '{}' could not be started now, a later poll tries again: {}",
-                            pipelineName, blob.name(), e.getMessage(), e);
-                } finally {
-                    if (!handedOver) {
-                        permits.release();
-                    }
-                }
-            }
-            settled.retainAll(listed);
-            return started;
-        }
-    }
-
-    /**
-     * Claims the blob (an archive, or a part set's first part), checks again under the claim that its run is still to
-     * do, and starts it: an import of {@code archive}.
-     */
-    private boolean tryStart(ImportPipeline pipeline, BlobStore container, BlobItem blob, String archive,
-                             String name) {
-        Optional<BlobClaim> claimed = container.tryClaim(blob.name(), claimDuration);
-        if (claimed.isEmpty()) {
-            LOG.debug("Blob '{}' is claimed by another watcher", blob.name());
-            return false;
-        }
-        BlobClaim claim = claimed.get();
-        boolean handedOver = false;
-        try {
-            Optional<BlobItem> current = container.properties(blob.name());
-            if (current.isEmpty() || !version(current.get()).equals(version(blob))) {
-                LOG.debug("Blob '{}' changed or went since it was listed: left to the next poll", blob.name());
-                return false;
-            }
-            // Read under the claim: whoever held it before wrote the run's final record before releasing it.
-            Optional<StoredRun> stored = client.findRun(name);
-            if (stored.isPresent() && endedForGood(stored.get())) {
-                settled.add(name);
-                return false;
-            }
-            stored.ifPresent(s -> LOG.warn("Run {} of blob '{}' never ended ({}): importing the blob again",
-                    name, blob.name(), s.interrupted() ? s.run().response().pipelineRunErrorMessage()
-                            : "it was left " + s.run().status() + " by a watcher whose claim lapsed, so it stopped"));
-            Instant now = clock.instant();
-            StopOnClose stop = new StopOnClose(name, blob.name());
-            RunOperation operation;
-            try {
-                operation = client.startTriggeredRun(name, PipelineRunRequest.importBlob(pipeline.name(),
-                                archive), now.toString(), RunTrigger.source(now),
-                        stored.map(StoredRun::etag).orElse(RecordStore.ABSENT), container, stop);
-            } catch (RecordConflictException e) {
-                LOG.info("Run {} of blob '{}' was written by another writer first: left to it", name, blob.name());
-                return false;
-            }
-            LOG.info("Blob '{}' landed in {}: started import run {} of '{}'", blob.name(), container.location(), name,
-                    archive);
-            InFlight flight = new InFlight(name, claim, operation, stop);
-            inFlight.put(name, flight);
-            supervisors.execute(flight);
-            handedOver = true;
-            return true;
-        } finally {
-            if (!handedOver) {
-                claim.close();
-            }
-        }
-    }
-
-    private static boolean endedForGood(StoredRun stored) {
-        return stored.run().status().isTerminal() && !stored.interrupted();
-    }
-
-    private BlobStore container(StorageContainer wanted, PipelineIdentity identity) {
-        if (store != null && !(wanted.equals(storeContainer) && Objects.equals(identity, storeIdentity))) {
-            forgetContainer();
-        }
-        if (store == null) {
-            store = client.openContainer(wanted, identity);
-            storeContainer = wanted;
-            storeIdentity = identity;
-        }
-        return store;
-    }
-
-    /** Drops the open container (it is opened again, with a fresh secret, at the next poll). */
-    private void forgetContainer() {
-        if (store != null) {
-            retired.add(store);
-        }
-        store = null;
-        storeContainer = null;
-        storeIdentity = null;
-        closeRetired(false);
-    }
-
-    private void closeRetired(boolean all) {
-        if (all || inFlight.isEmpty()) {
-            retired.forEach(BlobStore::close);
-            retired.clear();
+            return poll.pollOnce();
         }
     }
 
     /** How many imports this watcher has going on now. */
     public int importsInFlight() {
-        return inFlight.size();
+        return runs.inFlight();
     }
 
     /**
@@ -378,23 +202,7 @@ public final class SourceTriggerWatcher implements AutoCloseable {
      * @return whether that happened within the timeout
      */
     public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (inFlight) {
-            while (!inFlight.isEmpty()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    inFlight.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TransferException("Interrupted while waiting for the imports of pipeline "
-                            + pipelineName + " to end", e);
-                }
-            }
-            return true;
-        }
+        return runs.awaitIdle(timeout);
     }
 
     /**
@@ -419,128 +227,16 @@ public final class SourceTriggerWatcher implements AutoCloseable {
         }
         synchronized (pollLock) {
             // A poll going on has ended: nothing new starts from here.
-            supervisors.shutdown();
+            runs.shutdown();
         }
-        try {
-            long left = deadline - System.nanoTime();
-            if (left > 0 && !supervisors.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                LOG.warn("Source trigger of pipeline {}: imports {} did not stop within {} s; releasing their claims"
-                        + " (closing the client stops them)", pipelineName, inFlight.keySet(), stopTimeout.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runs.awaitStopped(deadline, stopTimeout);
         // Stops the imports still going (each recorded Failed, as interrupted) before their claims are released.
         client.close();
-        for (InFlight flight : inFlight.values()) {
-            release(flight.claim);
-        }
-        supervisors.shutdownNow();
+        runs.releaseClaims();
         synchronized (pollLock) {
-            if (store != null) {
-                store.close();
-                store = null;
-            }
-            closeRetired(true);
+            poll.close();
         }
         LOG.info("Source trigger of import pipeline {} stopped", pipelineName);
-    }
-
-    /** Watches one run: renews its claim while it goes, records how it ended, then releases the claim. */
-    private final class InFlight implements Runnable {
-        private final String name;
-        private final BlobClaim claim;
-        private final RunOperation operation;
-        private final StopOnClose stop;
-
-        InFlight(String name, BlobClaim claim, RunOperation operation, StopOnClose stop) {
-            this.name = name;
-            this.claim = claim;
-            this.operation = operation;
-            this.stop = stop;
-        }
-
-        @Override
-        public void run() {
-            try {
-                supervise();
-            } catch (RuntimeException e) {
-                LOG.error("Source trigger of pipeline {}: watching run {} failed; its claim is released and its"
-                        + " record says how far it got", pipelineName, name, e);
-            } finally {
-                release(claim);
-                permits.release();
-                synchronized (inFlight) {
-                    inFlight.remove(name);
-                    inFlight.notifyAll();
-                }
-            }
-        }
-
-        private void supervise() {
-            Duration renewEvery = claimDuration.dividedBy(3);
-            long nextRenewal = System.nanoTime() + renewEvery.toNanos();
-            while (!operation.isDone()) {
-                try {
-                    Thread.sleep(SUPERVISE_STEP.toMillis());
-                } catch (InterruptedException e) {
-                    // close() gave up waiting for this run: it releases the claim; the client's close ends the run.
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (System.nanoTime() - nextRenewal >= 0) {
-                    if (!claim.renew(claimDuration)) {
-                        LOG.warn("Run {} lost its claim on blob '{}' (it was not renewed in time): another watcher"
-                                + " may import the blob again", name, stop.blobName);
-                    }
-                    nextRenewal = System.nanoTime() + renewEvery.toNanos();
-                }
-            }
-            PipelineRun ended = operation.await();
-            if (stop.stopped && ended.status() != RunStatus.Succeeded) {
-                client.markInterrupted(name, "The source trigger watcher of pipeline " + pipelineName
-                        + " stopped while this run was importing blob '" + stop.blobName + "'. A watcher"
-                        + " imports the blob again when it runs.");
-                LOG.info("Run {} stopped with its watcher: blob '{}' will be imported again", name,
-                        stop.blobName);
-            } else {
-                settled.add(name);
-                LOG.info("Import run {} of blob '{}' ended {}{}", name, stop.blobName, ended.status(),
-                        ended.response().pipelineRunErrorMessage() == null ? ""
-                                : ": " + ended.response().pipelineRunErrorMessage());
-            }
-        }
-    }
-
-    /** Stops a run at its next step once the watcher is closing: the reason it stops, asked by the run. */
-    private final class StopOnClose implements Supplier<String> {
-        private final String runName;
-        private final String blobName;
-        private volatile boolean stopped;
-
-        StopOnClose(String runName, String blobName) {
-            this.runName = runName;
-            this.blobName = blobName;
-        }
-
-        @Override
-        public String get() {
-            if (!closed) {
-                return null;
-            }
-            stopped = true;
-            return "The source trigger watcher of pipeline " + pipelineName + " is stopping: run " + runName
-                    + " stops here; blob '" + blobName + "' will be imported again";
-        }
-    }
-
-    private static void release(BlobClaim claim) {
-        try {
-            claim.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not release the claim on blob '{}'; it lapses at {}: {}", claim.blobName(),
-                    claim.expiresAt(), e.getMessage(), e);
-        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -18,4 +18,9 @@ public class ArchiveFormatException extends TransferException {
     public ArchiveFormatException(String message, Throwable cause) {
         super(message, cause, ErrorCategory.INVALID_INPUT);
     }
+
+    /** The refusal of archive {@code where} (its description) for the reason {@code why}; {@code cause} may be null. */
+    static ArchiveFormatException refused(String where, String why, Throwable cause) {
+        return new ArchiveFormatException("Archive " + where + " is refused: " + why, cause);
+    }
 }

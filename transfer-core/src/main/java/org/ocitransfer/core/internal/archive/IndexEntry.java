@@ -25,6 +25,11 @@ public record IndexEntry(Descriptor descriptor, String refName, String imageName
         Objects.requireNonNull(descriptor, "index entry descriptor");
     }
 
+    /** Its name in messages and results: the ref.name, else the root's digest. */
+    public String label() {
+        return refName != null ? refName : descriptor.digest();
+    }
+
     /** Whether the ref.name holds only a tag (no repository): the caller must name the target repository. */
     public boolean tagOnly() {
         return refName != null && refName.indexOf(':') < 0 && refName.indexOf('/') < 0 && refName.indexOf('@') < 0;

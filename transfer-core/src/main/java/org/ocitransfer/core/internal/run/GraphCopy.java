@@ -1,8 +1,6 @@
 // The one graph-copy engine: moves artifacts' content graphs into a target registry, blobs, then manifests, then tags.
 package org.ocitransfer.core.internal.run;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.ocitransfer.api.ArtifactRef;
 import org.ocitransfer.api.ArtifactResult;
@@ -23,7 +20,6 @@ import org.ocitransfer.core.content.VerifyingInputStream;
 import org.ocitransfer.core.registry.MountSupport;
 import org.ocitransfer.core.registry.ReferrersSupport;
 import org.ocitransfer.core.registry.Registry;
-import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
 import org.ocitransfer.core.registry.TagBatchSupport;
 import org.slf4j.Logger;
@@ -44,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A target planned whole before any byte moves (an archive blob) is written by {@link PlannedCopy} from the same
  * units and the same {@link Source}.
+ *
+ * <p>Phases 1 and 2 and the stop at a failure are here; phase 3 is {@link TagPhase}, a blob's progress
+ * {@link ProgressingSource}.
  */
 final class GraphCopy {
 
@@ -95,7 +94,7 @@ final class GraphCopy {
     }
 
     /** Why a unit could not be copied: what was being done, and on which side it failed. */
-    private record Failure(String message, Exception cause) {
+    record Failure(String message, Exception cause) {
     }
 
     /** The units placing one root in one repository: the first's position, and every member's. */
@@ -160,7 +159,7 @@ final class GraphCopy {
         // One index.json write for all the tags of an OCI layout target, not one per tag.
         try (TagBatchSupport.TagBatch tags = TagBatchSupport.open(target,
                 this.units.stream().map(u -> u.target().repository()).toList())) {
-            return tagAll();
+            return new TagPhase(runName, target, pool, progress, policy).tagAll(this.units, failures);
         }
     }
 
@@ -210,7 +209,7 @@ final class GraphCopy {
         Descriptor blob = job.blob();
         String landed = null;
         Unit reader = units.get(job.users().values().iterator().next().get(0).first());
-        ProgressingSource body = new ProgressingSource(source.blob(reader, blob), blob.size());
+        ProgressingSource body = new ProgressingSource(source.blob(reader, blob), blob.size(), progress);
         for (Map.Entry<String, List<Group>> use : job.users().entrySet()) {
             if (use.getValue().stream().allMatch(this::failed)) {
                 continue;
@@ -230,7 +229,7 @@ final class GraphCopy {
                 }
             } catch (TransferException | IllegalArgumentException e) {
                 Failure failure = new Failure(describeFailure("blob " + blob.digest(), first, repository,
-                        body.readFailure.get() != null || source.failedReading(e), e), e);
+                        body.failedReading() || source.failedReading(e), e), e);
                 use.getValue().forEach(g -> fail(g, failure));
                 LOG.warn("Run {}: {}", runName, failure.message());
                 if (policy.failures().stops()) {
@@ -323,85 +322,6 @@ final class GraphCopy {
                 + " ContinueOnErrors to " + policy.verb() + " the others.", why.cause(), results);
     }
 
-    /** Phase 3: the tags, last, and only for units whose whole content arrived; up to the pool's width at once. */
-    private List<ArtifactResult> tagAll() {
-        List<TaskPool.Task<ArtifactResult>> tasks = new ArrayList<>();
-        for (int i = 0; i < units.size(); i++) {
-            Unit u = units.get(i);
-            Failure failure = failures.get(i);
-            tasks.add(() -> {
-                ArtifactResult result = failure != null ? ArtifactResult.failed(u.label(),
-                        u.graph().root().digest(), failure.message(), failure.cause()) : tag(u);
-                progress.artifactFinished(result);
-                return result;
-            });
-        }
-        List<TaskPool.Outcome<ArtifactResult>> outcomes = pool.runAll(tasks, policy.failures()).outcomes();
-        List<ArtifactResult> results = new ArrayList<>(units.size());
-        RunFailedException stop = null;
-        for (int i = 0; i < units.size(); i++) {
-            Unit u = units.get(i);
-            TaskPool.Outcome<ArtifactResult> outcome = outcomes.get(i);
-            if (outcome.skipped()) {
-                // A failure stopped the phase before this tag: listed as Skipped once that failure is known.
-                results.add(ArtifactResult.skipped(u.label(), u.graph().root().digest(), null));
-                continue;
-            }
-            if (outcome.failure() == null) {
-                results.add(outcome.value());
-                continue;
-            }
-            if (!(outcome.failure() instanceof TransferException e)) {
-                throw outcome.failure() instanceof RuntimeException r ? r : new IllegalStateException("Unexpected "
-                        + outcome.failure(), outcome.failure());
-            }
-            String message = "Artifact " + u.label() + " (" + u.graph().root().digest()
-                    + ") could not be tagged in " + target.location() + " (target): " + e.getMessage();
-            LOG.warn("Run {}: {}", runName, message);
-            ArtifactResult result = ArtifactResult.failed(u.label(), u.graph().root().digest(), e.getMessage(), e);
-            progress.artifactFinished(result);
-            results.add(result);
-            if (policy.failures().stops() && stop == null) {
-                stop = new RunFailedException(message + ". Set ContinueOnErrors to " + policy.verb()
-                        + " the others.", e);
-            }
-        }
-        if (stop != null) {
-            String reason = "not tagged: the run stopped when another tag could not be moved (see the failed"
-                    + " artifact); its content is in the target, untagged";
-            for (int i = 0; i < results.size(); i++) {
-                ArtifactResult r = results.get(i);
-                if (r.status() == ArtifactResult.Status.Skipped) {
-                    results.set(i, ArtifactResult.skipped(r.artifact(), r.digest(), reason));
-                }
-            }
-            throw new RunFailedException(stop.getMessage(), stop.getCause(), results);
-        }
-        return results;
-    }
-
-    /** The unit's tag, unless OverwriteTags is off and the tag points elsewhere. */
-    private ArtifactResult tag(Unit u) {
-        Repository into = target.repository(u.target().repository());
-        Descriptor root = u.graph().root();
-        String tag = u.target().tag();
-        if (tag == null) {
-            return ArtifactResult.succeeded(u.label(), root.digest());
-        }
-        Descriptor existing = currentTag(into, tag);
-        if (existing != null && !existing.digest().equals(root.digest()) && !policy.overwriteTags()) {
-            String message = "tag " + u.target().shortName() + " already points at " + existing.digest()
-                    + " and was left alone; the content is in the target as " + u.target().repository() + "@"
-                    + root.digest() + " (set OverwriteTags to move the tag)";
-            LOG.info("Run {}: {}", runName, message);
-            return new ArtifactResult(u.label(), root.digest(), ArtifactResult.Status.TagKept, message);
-        }
-        if (existing == null || !existing.digest().equals(root.digest())) {
-            into.tag(root, tag);
-        }
-        return ArtifactResult.succeeded(u.label(), root.digest());
-    }
-
     /** Names the operation and the side that failed: the source (reading) or the target (writing). */
     private String describeFailure(String what, Unit unit, String repository, boolean reading, Exception e) {
         return reading ? "reading " + what + " from " + source.where(unit) + " (source) failed: " + e.getMessage()
@@ -414,17 +334,6 @@ final class GraphCopy {
         String type = node.parsed().artifactType() != null ? node.parsed().artifactType()
                 : node.parsed().config() != null ? node.parsed().config().mediaType() : null;
         return new Descriptor(d.mediaType(), d.digest(), d.size(), null, null, null, type);
-    }
-
-    private static Descriptor currentTag(Repository repository, String tag) {
-        try {
-            return repository.resolve(tag);
-        } catch (RegistryException e) {
-            if (e.reason() == RegistryException.Reason.NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     /** The failed artifacts and why, for a run's message: {@code a: why; b: why}. */
@@ -449,57 +358,5 @@ final class GraphCopy {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    /**
-     * A blob's push body that reports progress as it is read (bytes re-read by a retried push are not counted
-     * again; {@link #finish()} counts what did not need to move) and remembers a failure of the source's stream,
-     * so a push that fails on it names the source.
-     */
-    private final class ProgressingSource implements ContentSource {
-        private final ContentSource body;
-        private final long size;
-        private volatile long reported;
-        private final AtomicReference<Exception> readFailure = new AtomicReference<>();
-
-        ProgressingSource(ContentSource body, long size) {
-            this.body = body;
-            this.size = size;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            long[] position = {0}; // of this opening: a retried push reads from 0 again
-            InputStream in;
-            try {
-                in = body.open();
-            } catch (IOException | RuntimeException e) {
-                readFailure.compareAndSet(null, e);
-                throw e;
-            }
-            return new MeteredInputStream(new SourceWatch(in, readFailure), n -> {
-                position[0] += n;
-                if (position[0] > reported + (1 << 20) || position[0] == size) {
-                    report(position[0]);
-                }
-            });
-        }
-
-        private synchronized void report(long position) {
-            long upTo = Math.min(position, size);
-            if (upTo > reported) {
-                progress.bytes(upTo - reported);
-                reported = upTo;
-            }
-        }
-
-        void finish() {
-            report(size);
-        }
-
-        @Override
-        public boolean replayable() {
-            return body.replayable();
-        }
     }
 }

@@ -270,7 +270,7 @@ public final class ImportRunner {
                 for (Descriptor blob : graph.blobs()) {
                     if (!reader.contains(blob.digest())) {
                         throw new RunFailedException("the archive lacks blob " + blob.digest() + " of "
-                                + label(entry));
+                                + entry.label());
                     }
                 }
                 return new GraphCopy.Unit(target.shortName(), target, graph);
@@ -291,7 +291,7 @@ public final class ImportRunner {
                         + outcome.failure(), outcome.failure());
             }
             IndexEntry entry = entries.get(i);
-            String label = label(entry);
+            String label = entry.label();
             Exception e = outcome.failure();
             results.add(ArtifactResult.failed(label, entry.descriptor().digest(), e.getMessage(), e));
             progress.artifactFinished(results.get(results.size() - 1));
@@ -336,16 +336,12 @@ public final class ImportRunner {
             IndexEntry entry = entries.get(i);
             Exception failure = outcomes.get(i).failure();
             results.add(failure != null
-                    ? ArtifactResult.failed(label(entry), entry.descriptor().digest(), failure.getMessage(), failure)
-                    : ArtifactResult.skipped(label(entry), entry.descriptor().digest(), "not imported: the run"
+                    ? ArtifactResult.failed(entry.label(), entry.descriptor().digest(), failure.getMessage(), failure)
+                    : ArtifactResult.skipped(entry.label(), entry.descriptor().digest(), "not imported: the run"
                             + " stopped because archive entry " + stoppedAt + " cannot be imported; nothing was"
                             + " imported"));
         }
         return results;
-    }
-
-    private static String label(IndexEntry entry) {
-        return entry.refName() != null ? entry.refName() : entry.descriptor().digest();
     }
 
     private ArtifactRef targetOf(IndexEntry entry) {
