@@ -12,6 +12,7 @@
 #                          unless BENCH_KEEP=1
 #   BENCH_SWEEP="1 2 4 8"  also time our export and import at each of these concurrencies
 #   BENCH_BIG_BYTES=n      size of the single-layer artifact (default 10 GiB); BENCH_BIG=0 skips it
+#   BENCH_ONLY=big         runs only the single-layer artifact (its limits measured on a 512 MiB sample of the layer)
 #   BENCH_AZURE=0          skips the Azurite part
 #   BENCH_DIFF=0           skips the differential export part
 #   BENCH_PARTS=0          skips the archive in parts (the set with --max-part-size 100MiB)
@@ -30,6 +31,8 @@ WORK="${BENCH_DIR:-$ROOT/bench/target/work}"
 HEAP="${BENCH_HEAP:-64m}"
 BIG="${BENCH_BIG:-1}"
 BIG_BYTES="${BENCH_BIG_BYTES:-10737418240}"
+ONLY="${BENCH_ONLY:-}"
+case $ONLY in ''|big) ;; *) printf 'bench: BENCH_ONLY=%s is not known: use BENCH_ONLY=big, or leave it unset\n' "$ONLY" >&2; exit 1 ;; esac
 MIB=1048576
 
 say() { printf '%s\n' "$*" >&2; }
@@ -225,10 +228,21 @@ write_limit() { # PORT BLOBS_FILE OUT
   done <"$list"
 }
 
+# one blob POST, then one monolithic PUT, with curl
+put_blob() { # PORT REPOSITORY DIGEST FILE
+  local port=$1 repo=$2 digest=$3 file=$4 location
+  location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$port/v2/$repo/blobs/uploads/" | tr -d '\r' \
+    | awk -F': ' 'tolower($1)=="location" {print $2}')
+  case $location in http*) ;; *) location="http://127.0.0.1:$port$location" ;; esac
+  case $location in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T "$file" "$location" \
+    || die "PUT $digest failed"
+}
+
 # every unique non-manifest blob PUT (POST, then one monolithic PUT) into an empty registry, one at a time, from files
 # saved beforehand: the import limit of one stream; prints total seconds, then the largest blob's seconds
 put_limit() { # SRC_PORT BLOBS_FILE DIR DST_PORT
-  local src=$1 list=$2 dir=$3 dst=$4 repo digest size kind location t0 t1 b0 b1 largest=0 largest_s=0 total
+  local src=$1 list=$2 dir=$3 dst=$4 repo digest size kind t0 t1 b0 b1 largest=0 largest_s=0 total
   mkdir -p "$dir"
   while read -r repo digest size kind; do
     [ "$kind" = blobs ] || continue
@@ -239,12 +253,7 @@ put_limit() { # SRC_PORT BLOBS_FILE DIR DST_PORT
   while read -r repo digest size kind; do
     [ "$kind" = blobs ] || continue
     b0=$(now)
-    location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$dst/v2/$repo/blobs/uploads/" | tr -d '\r' \
-      | awk -F': ' 'tolower($1)=="location" {print $2}')
-    case $location in http*) ;; *) location="http://127.0.0.1:$dst$location" ;; esac
-    case $location in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
-    curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T "$dir/${digest#sha256:}" \
-      "$location" || die "PUT $digest failed"
+    put_blob "$dst" "$repo" "$digest" "$dir/${digest#sha256:}"
     b1=$(now)
     if [ "$size" -gt "$largest" ]; then largest=$size; largest_s=$(elapsed "$b0" "$b1"); fi
   done <"$list"
@@ -270,6 +279,122 @@ verify_target() { # SRC_PORT DST_PORT ARTIFACTS
 
 DEFAULT_CONC=$(sed -n 's/.*DEFAULT_CONCURRENCY = \([0-9]*\);.*/\1/p' \
   "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/internal/run/ExportRunner.java")
+
+# ------------------------------------------------------------------------------------------------------ warm-up
+# The launcher records a class-data-sharing archive on its first `pipeline-run create` (a one-time cost, like the
+# build): made with one small export, so that no timed run pays for it.
+warm_up() { # REGISTRY_PORT REFERENCE
+  say "== warm-up: one small export (the launcher's class-data archive, made once)"
+  mkdir -p "$WORK/container"
+  export_pipeline benchwarm "$1" "file://$WORK/container"
+  ours warmup "$HEAP" default -p benchwarm -t export -b warmup.tar -a "$2" >/dev/null \
+    || { cat "$WORK/warmup.err" >&2; die "the warm-up export failed"; }
+  rm -f "$WORK/container/warmup.tar"
+  [ -f "$ROOT/transfer-cli/target/transfer.jsa" ] || ls "$ROOT"/transfer-cli/target/transfer.jsa.* >/dev/null 2>&1 \
+    || say "   (no class-data archive was made: runs start without it)"
+}
+
+# ------------------------------------------------------------------------------------------- one big artifact
+# One layer of $BIG_BYTES bytes, generated straight into the source registry's storage (BenchDataset big: one pass
+# that generates, digests, writes and syncs it; timed), exported and imported under -Xmx$HEAP. Its limits: dd + sync
+# of the archive (generation, export until synced); the registry's GET and one-blob PUT at the rates of the set's GET
+# limit and largest PUT, or with BENCH_ONLY=big of a GET and PUT of a 512 MiB sample of the layer.
+BIG_LINES=()
+big_step() {
+  local need avail t0 t1 layer sample digest port get_s put_s get_rate put_rate big_get_s big_put_s be bi
+  [ "$BIG" = 1 ] || return 0
+  need=$(( (BIG_BYTES * 2 + 1073741823) / 1073741824 + 2 ))
+  avail=$(free_gib)
+  if [ "$avail" -lt "$need" ]; then
+    BIG_LINES+=("  skipped: $avail GiB free under $WORK, the single-layer run needs $need GiB")
+    return 0
+  fi
+  say "== one $BIG_BYTES-byte layer: generate, export and import under -Xmx$HEAP"
+  BSRC=$(start_registry bigsrc)
+  sync; t0=$(now)
+  /usr/bin/time -v -o "$WORK/biggen.time" "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big \
+    "http://127.0.0.1:$BSRC" "$WORK/big" "$BIG_BYTES" "$WORK/bigsrc/storage" >"$WORK/biggen.out" \
+    || die "generating the large layer failed (see above)"
+  t1=$(now)
+  elapsed "$t0" "$t1" >"$WORK/biggen.wall"
+  sed -n 's/^layer of [0-9]* bytes .* in \([0-9.]*\) s = .*/\1/p' "$WORK/biggen.out" >"$WORK/biggen.layer"
+  cat "$WORK/biggen.out" >&2
+  if [ "$ONLY" = big ]; then
+    # no set: the registry's GET and PUT rates from a sample of the layer, PUT into an empty registry then GET back
+    layer=$(awk '$4 == "blobs" {print $3, $2}' "$WORK/big/blobs.txt" | sort -n | tail -1 | cut -d' ' -f2)
+    sample=$(( BIG_BYTES < 536870912 ? BIG_BYTES : 536870912 ))
+    head -c "$sample" "$WORK/bigsrc/storage/docker/registry/v2/blobs/sha256/${layer:7:2}/${layer#sha256:}/data" \
+      >"$WORK/sample.bin"
+    digest="sha256:$(sha256sum <"$WORK/sample.bin" | cut -d' ' -f1)"
+    port=$(start_registry biglimit)
+    sync; t0=$(now); put_blob "$port" bench/sample "$digest" "$WORK/sample.bin"; t1=$(now)
+    put_s=$(elapsed "$t0" "$t1")
+    rm -f "$WORK/sample.bin"; sync
+    t0=$(now)
+    curl -fsS "http://127.0.0.1:$port/v2/bench/sample/blobs/$digest" -o "$WORK/sample.bin" || die "GET $digest failed"
+    t1=$(now)
+    get_s=$(elapsed "$t0" "$t1")
+    stop_registry biglimit
+    rm -f "$WORK/sample.bin"
+    get_rate="a GET of a $sample-byte sample of it ($get_s s)"
+    put_rate="a PUT of that sample ($put_s s)"
+    big_get_s=$(python3 -c "print(f'{$BIG_BYTES * $get_s / $sample:.2f}')")
+    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $put_s / $sample:.2f}')")
+  else
+    get_rate="the set's GET limit"
+    put_rate="the set's largest PUT"
+    big_get_s=$(python3 -c "print(f'{$BIG_BYTES * $LIMIT_S / $UNIQUE:.2f}')")
+    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $LARGEST_S / $LARGEST_BYTES:.2f}')")
+  fi
+  mkdir -p "$WORK/bigcontainer"
+  export_pipeline bigexp "$BSRC" "file://$WORK/bigcontainer"
+  be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
+    || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
+  stop_registry bigsrc   # frees the source's copy before the target's is written
+  # the export's limit: dd of the archive's bytes (from the page cache as far as it holds them) plus sync
+  sync; t0=$(now); dd if="$WORK/bigcontainer/big.tar" of="$WORK/bigdd.bin" bs=4M status=none; sync; t1=$(now)
+  BIG_DD_S=$(elapsed "$t0" "$t1")
+  rm -f "$WORK/bigdd.bin"
+  BDST=$(start_registry bigdst)
+  import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
+  bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
+    || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
+  stop_registry bigdst
+  rm -rf "$WORK/bigcontainer"
+  say "   generated in $(cat "$WORK/biggen.layer") s, export $be s, import $bi s"
+  BIG_LINES+=("$(step "generate (one pass)" biggen "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" layer)   (the layer written and synced into the registry's storage; CPU: the whole command)")
+  BIG_LINES+=("$(step "export" bigexport "$BIG_BYTES" "$big_get_s" "the registry's GET ($big_get_s s at the rate of $get_rate)")")
+  BIG_LINES+=("$(step "export, until synced" bigexport "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" synced)")
+  BIG_LINES+=("$(step "import" bigimport "$BIG_BYTES" "$big_put_s" \
+    "the registry's one-blob ingest ($big_put_s s at the rate of $put_rate)")")
+  BIG_LINES+=("  (-Xmx$HEAP; CPU per GiB includes the JVM's start-up)")
+}
+
+big_report() {
+  if [ ${#BIG_LINES[@]} -gt 0 ]; then
+    echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
+    printf '%s\n' "${BIG_LINES[@]}"
+  fi
+}
+
+report_header() {
+  echo
+  echo "== OCI transfer benchmark ($(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+}
+
+if [ "$ONLY" = big ]; then
+  # the launcher's class-data archive from the export of a 1 MiB layer made by the same generator
+  WARM=$(start_registry warm)
+  "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big "http://127.0.0.1:$WARM" "$WORK/warm/out" 1048576 \
+    "$WORK/warm/storage" >/dev/null || die "generating the warm-up layer failed"
+  warm_up "$WARM" bench/big:v1
+  stop_registry warm
+  big_step
+  report_header
+  echo "BENCH_ONLY=big: ours is ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default)"
+  big_report
+  exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------------- dataset
 avail=$(free_gib)
@@ -308,16 +433,7 @@ stop_registry putdst
 say "   PUT $PUT_S s (largest blob, $LARGEST_BYTES bytes: $LARGEST_S s)"
 
 # ------------------------------------------------------------------------------------------------------ warm-up
-# The launcher records a class-data-sharing archive on its first `pipeline-run create` (a one-time cost, like the
-# build): made here with one small export, so that no timed run pays for it.
-say "== warm-up: one small export (the launcher's class-data archive, made once)"
-mkdir -p "$WORK/container"
-export_pipeline benchwarm "$SRC" "file://$WORK/container"
-ours warmup "$HEAP" default -p benchwarm -t export -b warmup.tar -a "${ARTS_LIST[0]}" >/dev/null \
-  || { cat "$WORK/warmup.err" >&2; die "the warm-up export failed"; }
-rm -f "$WORK/container/warmup.tar"
-[ -f "$ROOT/transfer-cli/target/transfer.jsa" ] || ls "$ROOT"/transfer-cli/target/transfer.jsa.* >/dev/null 2>&1 \
-  || say "   (no class-data archive was made: runs start without it)"
+warm_up "$SRC" "${ARTS_LIST[0]}"
 
 # ---------------------------------------------------------------------------------------------------- exports
 say "== our export (./transfer, concurrency $DEFAULT_CONC by default, -Xmx$HEAP)"
@@ -552,46 +668,12 @@ stop_registry src
 rm -rf "$WORK/container"
 
 # ------------------------------------------------------------------------------------------- one big artifact
-BIG_LINES=()
-if [ "$BIG" = 1 ]; then
-  need=$(( (BIG_BYTES * 2 + 1073741823) / 1073741824 + 2 ))
-  avail=$(free_gib)
-  if [ "$avail" -lt "$need" ]; then
-    BIG_LINES+=("  skipped: $avail GiB free under $WORK, the single-layer run needs $need GiB")
-  else
-    say "== one $BIG_BYTES-byte layer: generate, export and import under -Xmx$HEAP"
-    BSRC=$(start_registry bigsrc)
-    "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big "http://127.0.0.1:$BSRC" "$WORK/big" "$BIG_BYTES" >&2
-    mkdir -p "$WORK/bigcontainer"
-    export_pipeline bigexp "$BSRC" "file://$WORK/bigcontainer"
-    be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
-      || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
-    stop_registry bigsrc   # frees the source's copy before the target's is written
-    # the export's limit: dd of the archive's bytes (from the page cache as far as it holds them) plus sync
-    sync; t0=$(now); dd if="$WORK/bigcontainer/big.tar" of="$WORK/bigdd.bin" bs=4M status=none; sync; t1=$(now)
-    BIG_DD_S=$(elapsed "$t0" "$t1")
-    rm -f "$WORK/bigdd.bin"
-    BDST=$(start_registry bigdst)
-    import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
-    bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
-      || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
-    stop_registry bigdst
-    rm -rf "$WORK/bigcontainer"
-    # The registry's ingest of one blob, at the rate it took the set's largest blob in (the PUT limit above).
-    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $LARGEST_S / $LARGEST_BYTES:.2f}')")
-    BIG_LINES+=("$(step "export" bigexport "$BIG_BYTES")")
-    BIG_LINES+=("$(step "export, until synced" bigexport "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" synced)")
-    BIG_LINES+=("$(step "import" bigimport "$BIG_BYTES" "$big_put_s" \
-      "the registry's one-blob ingest ($big_put_s s at the rate of the set's largest PUT)")")
-    BIG_LINES+=("  (-Xmx$HEAP; CPU per GiB includes the JVM's start-up)")
-  fi
-fi
+big_step
 
 # ------------------------------------------------------------------------------------------------------ report
 UNIQUE_MIB=$(python3 -c "print(f'{$UNIQUE / $MIB:.1f}')")
+report_header
 cat <<EOF
-
-== OCI transfer benchmark ($(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ))
 dataset: $(wc -l <"$ARTS") artifacts (22 images + 1 index), $UNIQUE bytes unique ($UNIQUE_MIB MiB); rates are unique MiB/s
 ours: ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default); times are wall
 time of the whole command (JVM start-up included, from the launcher's class-data archive made by a warm-up
@@ -633,10 +715,7 @@ if [ ${#SWEEP_LINES[@]} -gt 0 ]; then
   echo; echo "concurrency sweep (ours, same data, -Docitransfer.concurrency)"; printf '%s\n' "${SWEEP_LINES[@]}"
 fi
 echo; echo "Azurite (in memory; same set, same source registry)"; printf '%s\n' "${AZ_LINES[@]}"
-if [ ${#BIG_LINES[@]} -gt 0 ]; then
-  echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
-  printf '%s\n' "${BIG_LINES[@]}"
-fi
+big_report
 if [ ${#DIFF_LINES[@]} -gt 0 ]; then
   echo; echo "differential export (the set, then one new image; --base-blob the full archive)"; printf '%s\n' "${DIFF_LINES[@]}"
 fi
