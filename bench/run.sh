@@ -12,6 +12,7 @@
 #                          unless BENCH_KEEP=1
 #   BENCH_SWEEP="1 2 4 8"  also time our export and import at each of these concurrencies
 #   BENCH_BIG_BYTES=n      size of the single-layer artifact (default 10 GiB); BENCH_BIG=0 skips it
+#   BENCH_ONLY=big         runs only the single-layer artifact (its limits measured on a 512 MiB sample of the layer)
 #   BENCH_AZURE=0          skips the Azurite part
 #   BENCH_DIFF=0           skips the differential export part
 #   BENCH_PARTS=0          skips the archive in parts (the set with --max-part-size 100MiB)
@@ -30,6 +31,8 @@ WORK="${BENCH_DIR:-$ROOT/bench/target/work}"
 HEAP="${BENCH_HEAP:-64m}"
 BIG="${BENCH_BIG:-1}"
 BIG_BYTES="${BENCH_BIG_BYTES:-10737418240}"
+ONLY="${BENCH_ONLY:-}"
+case $ONLY in ''|big) ;; *) printf 'bench: BENCH_ONLY=%s is not known: use BENCH_ONLY=big, or leave it unset\n' "$ONLY" >&2; exit 1 ;; esac
 MIB=1048576
 
 say() { printf '%s\n' "$*" >&2; }
@@ -155,20 +158,22 @@ step() {
   printf '\n'
 }
 
-# cli_median N ARGS... -> "WALL CPU": the medians of N runs of ./transfer ARGS (wall seconds; user + system seconds)
+# cli_median N ARGS... -> "WALL CPU RSS": the medians of N runs of ./transfer ARGS (wall seconds; user + system
+# seconds; peak RSS in MiB)
 cli_median() {
   local n=$1 i
   shift
   : >"$WORK/cli.times"
   for i in $(seq 1 "$n"); do
-    /usr/bin/time -o "$WORK/cli.time" -f '%e %U %S' "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@" \
+    /usr/bin/time -o "$WORK/cli.time" -f '%e %U %S %M' "$ROOT/transfer" --state-dir "${OURS_STATE:-$WORK/state}" "$@" \
       >/dev/null || die "transfer $* failed"
     cat "$WORK/cli.time" >>"$WORK/cli.times"
   done
   python3 - "$WORK/cli.times" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
-print(f"{statistics.median(float(r[0]) for r in rows):.2f} {statistics.median(float(r[1]) + float(r[2]) for r in rows):.2f}")
+print(f"{statistics.median(float(r[0]) for r in rows):.2f} {statistics.median(float(r[1]) + float(r[2]) for r in rows):.2f}"
+      f" {statistics.median(float(r[3]) for r in rows) / 1024:.1f}")
 PY
 }
 
@@ -225,10 +230,21 @@ write_limit() { # PORT BLOBS_FILE OUT
   done <"$list"
 }
 
+# one blob POST, then one monolithic PUT, with curl
+put_blob() { # PORT REPOSITORY DIGEST FILE
+  local port=$1 repo=$2 digest=$3 file=$4 location
+  location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$port/v2/$repo/blobs/uploads/" | tr -d '\r' \
+    | awk -F': ' 'tolower($1)=="location" {print $2}')
+  case $location in http*) ;; *) location="http://127.0.0.1:$port$location" ;; esac
+  case $location in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T "$file" "$location" \
+    || die "PUT $digest failed"
+}
+
 # every unique non-manifest blob PUT (POST, then one monolithic PUT) into an empty registry, one at a time, from files
 # saved beforehand: the import limit of one stream; prints total seconds, then the largest blob's seconds
 put_limit() { # SRC_PORT BLOBS_FILE DIR DST_PORT
-  local src=$1 list=$2 dir=$3 dst=$4 repo digest size kind location t0 t1 b0 b1 largest=0 largest_s=0 total
+  local src=$1 list=$2 dir=$3 dst=$4 repo digest size kind t0 t1 b0 b1 largest=0 largest_s=0 total
   mkdir -p "$dir"
   while read -r repo digest size kind; do
     [ "$kind" = blobs ] || continue
@@ -239,12 +255,7 @@ put_limit() { # SRC_PORT BLOBS_FILE DIR DST_PORT
   while read -r repo digest size kind; do
     [ "$kind" = blobs ] || continue
     b0=$(now)
-    location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$dst/v2/$repo/blobs/uploads/" | tr -d '\r' \
-      | awk -F': ' 'tolower($1)=="location" {print $2}')
-    case $location in http*) ;; *) location="http://127.0.0.1:$dst$location" ;; esac
-    case $location in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
-    curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T "$dir/${digest#sha256:}" \
-      "$location" || die "PUT $digest failed"
+    put_blob "$dst" "$repo" "$digest" "$dir/${digest#sha256:}"
     b1=$(now)
     if [ "$size" -gt "$largest" ]; then largest=$size; largest_s=$(elapsed "$b0" "$b1"); fi
   done <"$list"
@@ -270,6 +281,127 @@ verify_target() { # SRC_PORT DST_PORT ARTIFACTS
 
 DEFAULT_CONC=$(sed -n 's/.*DEFAULT_CONCURRENCY = \([0-9]*\);.*/\1/p' \
   "$ROOT/transfer-core/src/main/java/org/ocitransfer/core/internal/run/ExportRunner.java")
+
+# ------------------------------------------------------------------------------------------------------ warm-up
+# The launcher records a class-data-sharing archive on its first `pipeline-run create` (a one-time cost, like the
+# build): made with one small export, so that no timed run pays for it.
+warm_up() { # REGISTRY_PORT REFERENCE
+  say "== warm-up: one small export (the launcher's class-data archive, made once)"
+  mkdir -p "$WORK/container"
+  export_pipeline benchwarm "$1" "file://$WORK/container"
+  ours warmup "$HEAP" default -p benchwarm -t export -b warmup.tar -a "$2" >/dev/null \
+    || { cat "$WORK/warmup.err" >&2; die "the warm-up export failed"; }
+  rm -f "$WORK/container/warmup.tar"
+  [ -f "$ROOT/transfer-cli/target/transfer.jsa" ] || ls "$ROOT"/transfer-cli/target/transfer.jsa.* >/dev/null 2>&1 \
+    || say "   (no class-data archive was made: runs start without it)"
+}
+
+# ------------------------------------------------------------------------------------------- one big artifact
+# One layer of $BIG_BYTES bytes, generated straight into the source registry's storage (BenchDataset big: one pass
+# that generates, digests, writes and syncs it; timed), exported and imported under -Xmx$HEAP. Its limits: dd + sync
+# of the archive (export until synced), with a sha256sum of it (generation: hashing and writing once); the
+# registry's GET and one-blob PUT at the rates of the set's GET limit and largest PUT, or with BENCH_ONLY=big of a
+# GET and a PUT of a 512 MiB sample of the layer.
+BIG_LINES=()
+big_step() {
+  local need avail t0 t1 layer sample digest port get_s put_s get_rate put_rate big_get_s big_put_s be bi gen_limit
+  [ "$BIG" = 1 ] || return 0
+  need=$(( (BIG_BYTES * 2 + 1073741823) / 1073741824 + 2 ))
+  avail=$(free_gib)
+  if [ "$avail" -lt "$need" ]; then
+    BIG_LINES+=("  skipped: $avail GiB free under $WORK, the single-layer run needs $need GiB")
+    return 0
+  fi
+  say "== one $BIG_BYTES-byte layer: generate, export and import under -Xmx$HEAP"
+  BSRC=$(start_registry bigsrc)
+  sync; t0=$(now)
+  /usr/bin/time -v -o "$WORK/biggen.time" "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big \
+    "http://127.0.0.1:$BSRC" "$WORK/big" "$BIG_BYTES" "$WORK/bigsrc/storage" >"$WORK/biggen.out" \
+    || die "generating the large layer failed (see above)"
+  t1=$(now)
+  elapsed "$t0" "$t1" >"$WORK/biggen.wall"
+  sed -n 's/^layer of [0-9]* bytes .* in \([0-9.]*\) s = .*/\1/p' "$WORK/biggen.out" >"$WORK/biggen.layer"
+  cat "$WORK/biggen.out" >&2
+  if [ "$ONLY" = big ]; then
+    # no set: the registry's GET and PUT rates from a sample of the layer, PUT into an empty registry then GET back
+    layer=$(awk '$4 == "blobs" {print $3, $2}' "$WORK/big/blobs.txt" | sort -n | tail -1 | cut -d' ' -f2)
+    sample=$(( BIG_BYTES < 536870912 ? BIG_BYTES : 536870912 ))
+    head -c "$sample" "$WORK/bigsrc/storage/docker/registry/v2/blobs/sha256/${layer:7:2}/${layer#sha256:}/data" \
+      >"$WORK/sample.bin"
+    digest="sha256:$(sha256sum <"$WORK/sample.bin" | cut -d' ' -f1)"
+    port=$(start_registry biglimit)
+    sync; t0=$(now); put_blob "$port" bench/sample "$digest" "$WORK/sample.bin"; t1=$(now)
+    put_s=$(elapsed "$t0" "$t1")
+    rm -f "$WORK/sample.bin"; sync
+    t0=$(now)
+    curl -fsS "http://127.0.0.1:$port/v2/bench/sample/blobs/$digest" -o "$WORK/sample.bin" || die "GET $digest failed"
+    t1=$(now)
+    get_s=$(elapsed "$t0" "$t1")
+    stop_registry biglimit
+    rm -f "$WORK/sample.bin"
+    get_rate="a GET of a $sample-byte sample of it ($get_s s)"
+    put_rate="a PUT of that sample ($put_s s)"
+    big_get_s=$(python3 -c "print(f'{$BIG_BYTES * $get_s / $sample:.2f}')")
+    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $put_s / $sample:.2f}')")
+  else
+    get_rate="the set's GET limit"
+    put_rate="the set's largest PUT"
+    big_get_s=$(python3 -c "print(f'{$BIG_BYTES * $LIMIT_S / $UNIQUE:.2f}')")
+    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $LARGEST_S / $LARGEST_BYTES:.2f}')")
+  fi
+  mkdir -p "$WORK/bigcontainer"
+  export_pipeline bigexp "$BSRC" "file://$WORK/bigcontainer"
+  be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
+    || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
+  stop_registry bigsrc   # frees the source's copy before the target's is written
+  # the export's limit: dd of the archive's bytes (from the page cache as far as it holds them) plus sync
+  sync; t0=$(now); dd if="$WORK/bigcontainer/big.tar" of="$WORK/bigdd.bin" bs=4M status=none; sync; t1=$(now)
+  BIG_DD_S=$(elapsed "$t0" "$t1")
+  rm -f "$WORK/bigdd.bin"
+  # the generation's limit: hashing the bytes once (sha256sum of the archive) and writing them once (dd + sync)
+  t0=$(now); sha256sum "$WORK/bigcontainer/big.tar" >/dev/null; t1=$(now)
+  gen_limit=$(python3 -c "print(f'{$(elapsed "$t0" "$t1") + $BIG_DD_S:.2f}')")
+  BDST=$(start_registry bigdst)
+  import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
+  bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
+    || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
+  stop_registry bigdst
+  rm -rf "$WORK/bigcontainer"
+  say "   generated in $(cat "$WORK/biggen.layer") s, export $be s, import $bi s"
+  BIG_LINES+=("$(step "generate (one pass)" biggen "$BIG_BYTES" "$gen_limit" \
+    "sha256sum + dd + sync ($gen_limit s)" layer)   (the layer written and synced into the registry's storage; CPU: the whole command)")
+  BIG_LINES+=("$(step "export" bigexport "$BIG_BYTES" "$big_get_s" "the registry's GET ($big_get_s s at the rate of $get_rate)")")
+  BIG_LINES+=("$(step "export, until synced" bigexport "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" synced)")
+  BIG_LINES+=("$(step "import" bigimport "$BIG_BYTES" "$big_put_s" \
+    "the registry's one-blob ingest ($big_put_s s at the rate of $put_rate)")")
+  BIG_LINES+=("  (-Xmx$HEAP; CPU per GiB includes the JVM's start-up)")
+}
+
+big_report() {
+  if [ ${#BIG_LINES[@]} -gt 0 ]; then
+    echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
+    printf '%s\n' "${BIG_LINES[@]}"
+  fi
+}
+
+report_header() {
+  echo
+  echo "== OCI transfer benchmark ($(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+}
+
+if [ "$ONLY" = big ]; then
+  # the launcher's class-data archive from the export of a 1 MiB layer made by the same generator
+  WARM=$(start_registry warm)
+  "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big "http://127.0.0.1:$WARM" "$WORK/warm/out" 1048576 \
+    "$WORK/warm/storage" >/dev/null || die "generating the warm-up layer failed"
+  warm_up "$WARM" bench/big:v1
+  stop_registry warm
+  big_step
+  report_header
+  echo "BENCH_ONLY=big: ours is ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default)"
+  big_report
+  exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------------- dataset
 avail=$(free_gib)
@@ -308,16 +440,7 @@ stop_registry putdst
 say "   PUT $PUT_S s (largest blob, $LARGEST_BYTES bytes: $LARGEST_S s)"
 
 # ------------------------------------------------------------------------------------------------------ warm-up
-# The launcher records a class-data-sharing archive on its first `pipeline-run create` (a one-time cost, like the
-# build): made here with one small export, so that no timed run pays for it.
-say "== warm-up: one small export (the launcher's class-data archive, made once)"
-mkdir -p "$WORK/container"
-export_pipeline benchwarm "$SRC" "file://$WORK/container"
-ours warmup "$HEAP" default -p benchwarm -t export -b warmup.tar -a "${ARTS_LIST[0]}" >/dev/null \
-  || { cat "$WORK/warmup.err" >&2; die "the warm-up export failed"; }
-rm -f "$WORK/container/warmup.tar"
-[ -f "$ROOT/transfer-cli/target/transfer.jsa" ] || ls "$ROOT"/transfer-cli/target/transfer.jsa.* >/dev/null 2>&1 \
-  || say "   (no class-data archive was made: runs start without it)"
+warm_up "$SRC" "${ARTS_LIST[0]}"
 
 # ---------------------------------------------------------------------------------------------------- exports
 say "== our export (./transfer, concurrency $DEFAULT_CONC by default, -Xmx$HEAP)"
@@ -362,8 +485,8 @@ rm -rf "$WORK/skopeo"
 say "   $SKOPEO_IMPORT_S s"
 
 say "== the command line's start-up: pipeline-run list and export-pipeline show, 10 runs each"
-read -r LIST_WALL LIST_CPU < <(cli_median 10 pipeline-run list)
-read -r SHOW_WALL SHOW_CPU < <(cli_median 10 export-pipeline show -n benchexp)
+read -r LIST_WALL LIST_CPU LIST_RSS < <(cli_median 10 pipeline-run list)
+read -r SHOW_WALL SHOW_CPU SHOW_RSS < <(cli_median 10 export-pipeline show -n benchexp)
 say "   list $LIST_WALL s, show $SHOW_WALL s (medians)"
 
 # ------------------------------------------------------------------------------------------------------ sweep
@@ -439,11 +562,13 @@ else
   stop_registry azdst
   kill_pid "$(cat "$WORK/azurite/pid")"
   rm -rf "$WORK/azurite"
-  AZ_LINES+=("$(step "parallel blocks (conc. $DEFAULT_CONC)" azureparallel "$UNIQUE")   (-Xmx$HEAP)")
-  AZ_LINES+=("$(step "one sequential stream" azuresequential "$UNIQUE")   (-Xmx$seq_heap)$seq_note")
+  AZ_LINES+=("$(step "parallel blocks (conc. $DEFAULT_CONC)" azureparallel "$UNIQUE" "$LIMIT_S" \
+    "the registry GET limit")   (-Xmx$HEAP)")
+  AZ_LINES+=("$(step "one sequential stream" azuresequential "$UNIQUE" "$LIMIT_S" "the registry GET limit")   (-Xmx$seq_heap)$seq_note")
   AZ_LINES+=("  parallel / sequential            $(ratio "$as" "$ap")x   (catalogDigest $([ "$dp" = "$ds" ] \
     && echo "identical" || echo "DIFFERENT: $dp vs $ds"))")
-  AZ_LINES+=("$(step "import of it (parallel ranges)" azureimport "$UNIQUE")   (-Xmx$HEAP)")
+  AZ_LINES+=("$(step "import of it (parallel ranges)" azureimport "$UNIQUE" "$PUT_S" \
+    "the registry's one-stream PUT")   (-Xmx$HEAP)")
 fi
 # --------------------------------------------------------------------------------------- differential export
 # A full export of the set, one new image pushed (sharing the set's base layer), a differential export with the full
@@ -461,8 +586,8 @@ else
     || { cat "$WORK/difffull.err" >&2; die "the full export failed"; }
   "${JAVA[@]}" org.ocitransfer.bench.BenchDataset new "http://127.0.0.1:$SRC" "$WORK/diffnew" >&2
   NEW_UNIQUE=$(cat "$WORK/diffnew/unique-bytes")
-  ddelta=$(ours diffdelta "$HEAP" default -p diffexp -t export -b delta.tar -a "${ARTS_LIST[@]}" bench/new:v1 \
-    --base-blob full.tar) || { cat "$WORK/diffdelta.err" >&2; die "the differential export failed"; }
+  ours diffdelta "$HEAP" default -p diffexp -t export -b delta.tar -a "${ARTS_LIST[@]}" bench/new:v1 \
+    --base-blob full.tar >/dev/null || { cat "$WORK/diffdelta.err" >&2; die "the differential export failed"; }
   DELTA_BYTES=$(stat -c %s "$WORK/diffcontainer/delta.tar")
   # metadata: the oci-layout, index.json and catalog.json entries (headers and padding included) and the trailer
   DELTA_META=$(python3 -c '
@@ -474,9 +599,9 @@ with tarfile.open(sys.argv[1]) as t:
   { cat "$ARTS"; echo "bench/new:v1"; } >"$WORK/diffnew/all.txt"
   DBASE=$(start_registry diffbase)
   import_pipeline diffimpbase "$DBASE" "file://$WORK/diffcontainer"
-  dimpfull=$(ours diffimportfull "$HEAP" default -p diffimpbase -t import -b full.tar) \
+  ours diffimportfull "$HEAP" default -p diffimpbase -t import -b full.tar >/dev/null \
     || { cat "$WORK/diffimportfull.err" >&2; die "the full import failed"; }
-  dimpdelta=$(ours diffimportdelta "$HEAP" default -p diffimpbase -t import -b delta.tar) \
+  ours diffimportdelta "$HEAP" default -p diffimpbase -t import -b delta.tar >/dev/null \
     || { cat "$WORK/diffimportdelta.err" >&2; die "the differential import onto the full import failed"; }
   verify_target "$SRC" "$DBASE" "$WORK/diffnew/all.txt"
   stop_registry diffbase
@@ -492,13 +617,14 @@ with tarfile.open(sys.argv[1]) as t:
   repos=$(curl -fsS "http://127.0.0.1:$DEMPTY/v2/_catalog" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["repositories"]))')
   stop_registry diffempty
   rm -rf "$WORK/diffcontainer"
-  DIFF_LINES+=("$(printf '  full export         %7.2f s   our CPU %6s s   %s bytes' "$dfull" "$(cpu_s "$WORK/difffull.time")" \
-    "$(cat "$WORK/set/unique-bytes")")")
-  DIFF_LINES+=("$(printf '  differential export %7.2f s   our CPU %6s s   = %sx the full export'"'"'s time' "$ddelta" \
-    "$(cpu_s "$WORK/diffdelta.time")" "$(ratio "$ddelta" "$dfull")")")
-  DIFF_LINES+=("  its size            $DELTA_BYTES bytes, $DELTA_BLOBS blobs = $(python3 -c "print(f'{$DELTA_BYTES / ($NEW_UNIQUE + $DELTA_META):.4f}')")x (new image's unique $NEW_UNIQUE + metadata $DELTA_META bytes)   (target <= 1.01)")
-  DIFF_LINES+=("$(printf '  import full, then differential onto it  %7.2f s + %7.2f s   our CPU %s s + %s s   every tag of both, equal digests' \
-    "$dimpfull" "$dimpdelta" "$(cpu_s "$WORK/diffimportfull.time")" "$(cpu_s "$WORK/diffimportdelta.time")")")
+  # the differential import's limit: the registry's one-stream PUT of its bytes, at the rate of the set's
+  dput=$(python3 -c "print(f'{$PUT_S * $DELTA_BYTES / $PUT_BYTES:.2f}')")
+  DIFF_LINES+=("$(step "full export" difffull "$UNIQUE" "$LIMIT_S" "the registry GET limit")")
+  DIFF_LINES+=("$(step "differential export" diffdelta "$DELTA_BYTES" "$dfull" "the full export")   (per GiB of its archive)")
+  DIFF_LINES+=("  its size                    $DELTA_BYTES bytes, $DELTA_BLOBS blobs = $(python3 -c "print(f'{$DELTA_BYTES / ($NEW_UNIQUE + $DELTA_META):.4f}')")x (new image's unique $NEW_UNIQUE + metadata $DELTA_META bytes)   (target <= 1.01)")
+  DIFF_LINES+=("$(step "import full" diffimportfull "$UNIQUE" "$PUT_S" "the registry's one-stream PUT")")
+  DIFF_LINES+=("$(step "then differential onto it" diffimportdelta "$DELTA_BYTES" "$dput" \
+    "the registry's one-stream PUT of its bytes ($dput s)")   every tag of both, equal digests")
   DIFF_LINES+=("  differential into an empty registry: refused naming the base; storage files $before -> $after, repositories $repos")
 fi
 # ----------------------------------------------------------------------------------------------- archives in parts
@@ -511,12 +637,11 @@ if [ "${BENCH_PARTS:-1}" != 1 ]; then
 else
   say "== the set in parts of 100 MiB: export, cat | sha256sum against the single archive, import under -Xmx$HEAP"
   OURS_STATE="$WORK/partstate" export_pipeline benchexp "$SRC" "file://$WORK/container"
-  pe=$(OURS_STATE="$WORK/partstate" OURS_RUN=exportset ours partsexport "$HEAP" default -p benchexp -t export \
-    -b parts.tar -a "${ARTS_LIST[@]}" --max-part-size 100MiB) \
+  OURS_STATE="$WORK/partstate" OURS_RUN=exportset ours partsexport "$HEAP" default -p benchexp -t export \
+    -b parts.tar -a "${ARTS_LIST[@]}" --max-part-size 100MiB >/dev/null \
     || { cat "$WORK/partsexport.err" >&2; die "our export in parts failed"; }
   [ "$(catalog_of "$WORK/partsexport.out")" = "$CATALOG" ] || die "the parts' catalogDigest differs from set.tar's"
-  PARTS_LINES+=("$(printf '  export in parts %8.2f s %7s MiB/s   peak RSS %7s MiB   our CPU %s s' "$pe" \
-    "$(rate "$UNIQUE" "$pe")" "$(peak_rss "$WORK/partsexport.time")" "$(cpu_s "$WORK/partsexport.time")")")
+  PARTS_LINES+=("$(step "export in parts" partsexport "$UNIQUE" "$LIMIT_S" "the registry GET limit")")
   while read -r size name; do
     PARTS_LINES+=("$(printf '    %-14s %10s bytes' "$name" "$size")")
   done < <(cd "$WORK/container" && stat -c '%s %n' parts.tar.0*)
@@ -526,13 +651,11 @@ else
   PARTS_LINES+=("  cat parts.tar.0* | sha256sum = sha256sum set.tar = $single")
   PDST=$(start_registry partsdst)
   OURS_STATE="$WORK/partstate" import_pipeline partsimp "$PDST" "file://$WORK/container"
-  pi=$(OURS_STATE="$WORK/partstate" ours partsimport "$HEAP" default -p partsimp -t import -b parts.tar) \
+  OURS_STATE="$WORK/partstate" ours partsimport "$HEAP" default -p partsimp -t import -b parts.tar >/dev/null \
     || { cat "$WORK/partsimport.err" >&2; die "our import from parts failed"; }
   verify_target "$SRC" "$PDST" "$ARTS"
   stop_registry partsdst
-  PARTS_LINES+=("$(printf '  import from parts %6.2f s %7s MiB/s   peak RSS %7s MiB (-Xmx%s)   our CPU %s s = %s s/GiB' \
-    "$pi" "$(rate "$UNIQUE" "$pi")" "$(peak_rss "$WORK/partsimport.time")" "$HEAP" \
-    "$(cpu_s "$WORK/partsimport.time")" "$(per_gib "$(cpu_s "$WORK/partsimport.time")" "$UNIQUE")")")
+  PARTS_LINES+=("$(step "import from parts" partsimport "$UNIQUE" "$PUT_S" "the registry's one-stream PUT")   (-Xmx$HEAP)")
   mv "$WORK/container/parts.tar.005" "$WORK/parts.tar.005"
   MDST=$(start_registry partsmissing)
   OURS_STATE="$WORK/partstate" import_pipeline partsmis "$MDST" "file://$WORK/container"
@@ -552,46 +675,12 @@ stop_registry src
 rm -rf "$WORK/container"
 
 # ------------------------------------------------------------------------------------------- one big artifact
-BIG_LINES=()
-if [ "$BIG" = 1 ]; then
-  need=$(( (BIG_BYTES * 2 + 1073741823) / 1073741824 + 2 ))
-  avail=$(free_gib)
-  if [ "$avail" -lt "$need" ]; then
-    BIG_LINES+=("  skipped: $avail GiB free under $WORK, the single-layer run needs $need GiB")
-  else
-    say "== one $BIG_BYTES-byte layer: generate, export and import under -Xmx$HEAP"
-    BSRC=$(start_registry bigsrc)
-    "${JAVA[@]}" org.ocitransfer.bench.BenchDataset big "http://127.0.0.1:$BSRC" "$WORK/big" "$BIG_BYTES" >&2
-    mkdir -p "$WORK/bigcontainer"
-    export_pipeline bigexp "$BSRC" "file://$WORK/bigcontainer"
-    be=$(ours bigexport "$HEAP" default -p bigexp -t export -b big.tar -a bench/big:v1) \
-      || { cat "$WORK/bigexport.err" >&2; die "our export of the large layer failed"; }
-    stop_registry bigsrc   # frees the source's copy before the target's is written
-    # the export's limit: dd of the archive's bytes (from the page cache as far as it holds them) plus sync
-    sync; t0=$(now); dd if="$WORK/bigcontainer/big.tar" of="$WORK/bigdd.bin" bs=4M status=none; sync; t1=$(now)
-    BIG_DD_S=$(elapsed "$t0" "$t1")
-    rm -f "$WORK/bigdd.bin"
-    BDST=$(start_registry bigdst)
-    import_pipeline bigimp "$BDST" "file://$WORK/bigcontainer"
-    bi=$(ours bigimport "$HEAP" default -p bigimp -t import -b big.tar) \
-      || { cat "$WORK/bigimport.err" >&2; die "our import of the large layer failed"; }
-    stop_registry bigdst
-    rm -rf "$WORK/bigcontainer"
-    # The registry's ingest of one blob, at the rate it took the set's largest blob in (the PUT limit above).
-    big_put_s=$(python3 -c "print(f'{$BIG_BYTES * $LARGEST_S / $LARGEST_BYTES:.2f}')")
-    BIG_LINES+=("$(step "export" bigexport "$BIG_BYTES")")
-    BIG_LINES+=("$(step "export, until synced" bigexport "$BIG_BYTES" "$BIG_DD_S" "dd + sync ($BIG_DD_S s)" synced)")
-    BIG_LINES+=("$(step "import" bigimport "$BIG_BYTES" "$big_put_s" \
-      "the registry's one-blob ingest ($big_put_s s at the rate of the set's largest PUT)")")
-    BIG_LINES+=("  (-Xmx$HEAP; CPU per GiB includes the JVM's start-up)")
-  fi
-fi
+big_step
 
 # ------------------------------------------------------------------------------------------------------ report
 UNIQUE_MIB=$(python3 -c "print(f'{$UNIQUE / $MIB:.1f}')")
+report_header
 cat <<EOF
-
-== OCI transfer benchmark ($(nproc) cores; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ))
 dataset: $(wc -l <"$ARTS") artifacts (22 images + 1 index), $UNIQUE bytes unique ($UNIQUE_MIB MiB); rates are unique MiB/s
 ours: ./transfer pipeline-run create, JAVA_OPTS=-Xmx$HEAP, concurrency $DEFAULT_CONC (the default); times are wall
 time of the whole command (JVM start-up included, from the launcher's class-data archive made by a warm-up
@@ -621,9 +710,9 @@ $(step "ours" importset "$UNIQUE" "$PUT_S" "the registry's one-stream PUT (its o
   ours / one-stream PUT limit $(ratio "$PUT_S" "$OURS_IMPORT_S")x
   the target registry's CPU   ours ${DST_CPU} s, skopeo ${DSTS_CPU} s   (user + system, /proc; the machine has $(nproc) cores)
 
-command line start-up (medians of 10 runs, with the class-data archive; target: wall <= 0.6 s)
-  pipeline-run list           $LIST_WALL s wall, $LIST_CPU s CPU
-  export-pipeline show        $SHOW_WALL s wall, $SHOW_CPU s CPU
+command line start-up (medians of 10 runs, with the class-data archive; no bytes moved, so no CPU per GiB)
+  pipeline-run list           $LIST_WALL s wall, $LIST_CPU s CPU, peak RSS $LIST_RSS MiB   $(ratio 0.6 "$LIST_WALL")x the target (wall <= 0.6 s)
+  export-pipeline show        $SHOW_WALL s wall, $SHOW_CPU s CPU, peak RSS $SHOW_RSS MiB   $(ratio 0.6 "$SHOW_WALL")x the target (wall <= 0.6 s)
 
 archive size
   ours                        $ARCHIVE_BYTES bytes = $(python3 -c "print(f'{$ARCHIVE_BYTES / $UNIQUE:.4f}')")x unique   (target <= 1.01)   catalogDigest $CATALOG
@@ -633,10 +722,7 @@ if [ ${#SWEEP_LINES[@]} -gt 0 ]; then
   echo; echo "concurrency sweep (ours, same data, -Docitransfer.concurrency)"; printf '%s\n' "${SWEEP_LINES[@]}"
 fi
 echo; echo "Azurite (in memory; same set, same source registry)"; printf '%s\n' "${AZ_LINES[@]}"
-if [ ${#BIG_LINES[@]} -gt 0 ]; then
-  echo; echo "single layer of $BIG_BYTES bytes ($(python3 -c "print(f'{$BIG_BYTES / 1073741824:.1f}')") GiB)"
-  printf '%s\n' "${BIG_LINES[@]}"
-fi
+big_report
 if [ ${#DIFF_LINES[@]} -gt 0 ]; then
   echo; echo "differential export (the set, then one new image; --base-blob the full archive)"; printf '%s\n' "${DIFF_LINES[@]}"
 fi

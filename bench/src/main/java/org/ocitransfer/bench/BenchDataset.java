@@ -2,9 +2,6 @@
 package org.ocitransfer.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.ocitransfer.core.content.ContentSource;
 import org.ocitransfer.core.content.Descriptor;
-import org.ocitransfer.core.content.Digest;
-import org.ocitransfer.core.content.MediaTypes;
 import org.ocitransfer.core.registry.http.HttpRegistry;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
@@ -29,7 +24,9 @@ import org.ocitransfer.testkit.content.GeneratedContent;
  *       two of the images. Writes {@code artifacts.txt} (one reference a line; the index last, marked {@code all}),
  *       {@code unique-bytes} and {@code blobs.txt} ({@code repository digest size manifests|blobs} per unique
  *       blob).</li>
- *   <li>{@code big <registry> <out-dir> <bytes>}: one image with a single layer of that many bytes.</li>
+ *   <li>{@code big <registry> <out-dir> <bytes> <storage-dir>}: one image with a single layer of that many bytes,
+ *       written into the registry's storage (its filesystem driver's {@code rootdirectory}) by {@link StoredLayer};
+ *       its config and manifest are pushed.</li>
  *   <li>{@code new <registry> <out-dir>}: after {@code set}, one new image {@code bench/new:v1}: the set's 64 MiB base
  *       layer (mounted, not pushed again) and a new 24 MiB layer; {@code unique-bytes} counts only what the set
  *       lacks (its manifest, config and new layer), the differential export's payload.</li>
@@ -46,7 +43,7 @@ public final class BenchDataset {
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
             System.err.println("usage: BenchDataset set <registry-url> <out-dir>"
-                    + " | big <registry-url> <out-dir> <bytes> | new <registry-url> <out-dir>");
+                    + " | big <registry-url> <out-dir> <bytes> <storage-dir> | new <registry-url> <out-dir>");
             System.exit(2);
         }
         Path out = Path.of(args[2]);
@@ -85,10 +82,14 @@ public final class BenchDataset {
                 record(index, "bench/multi", unique, repositoryOf);
                 System.out.println("pushed bench/multi:latest");
             } else if (args[0].equals("big")) {
+                if (args.length < 5) {
+                    throw new IllegalArgumentException("big needs <bytes> and <storage-dir>: the registry's"
+                            + " filesystem rootdirectory, where the layer is written");
+                }
                 long size = Long.parseLong(args[3]);
-                ContentGenerator gen = new ContentGenerator(20240102L);
-                GeneratedArtifact image = gen.image(List.of(bigLayer(20240103L, size)));
-                image.pushTo(registry.repository("bench/big"), "v1");
+                GeneratedContent layer = bigLayer(registry, Path.of(args[4]), "bench/big", 20240103L, size);
+                GeneratedArtifact image = new ContentGenerator(20240102L).image(List.of(layer));
+                image.pushTo(registry.repository("bench/big"), "v1"); // the layer is there: config and manifest
                 references.add("bench/big:v1");
                 record(image, "bench/big", unique, repositoryOf);
             } else if (args[0].equals("new")) {
@@ -117,18 +118,22 @@ public final class BenchDataset {
         }
     }
 
-    /** A layer of {@code size} seeded bytes, digested in one pass and regenerated for every read. */
-    private static GeneratedContent bigLayer(long seed, long size) throws IOException {
-        MessageDigest sha = Digest.newSha256();
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = new FastRandomStream(seed, size)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
+    /**
+     * A layer of {@code size} seeded bytes written into the registry's storage at {@code storage} in one pass
+     * ({@link StoredLayer}), checked to be served by the registry; its source regenerates the bytes.
+     */
+    private static GeneratedContent bigLayer(HttpRegistry registry, Path storage, String repository, long seed,
+                                             long size) throws IOException {
+        long started = System.nanoTime();
+        Descriptor layer = StoredLayer.write(storage, repository, seed, size);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("layer of %d bytes generated, digested, written and synced in %.2f s = %.2f s/GiB%n", size,
+                seconds, seconds / (size / (double) (1L << 30)));
+        if (!registry.repository(repository).exists(layer)) {
+            throw new IllegalStateException("The registry does not serve the layer " + layer.digest() + " written"
+                    + " under " + storage + ": give its filesystem driver's rootdirectory as <storage-dir>");
         }
-        String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
-        return new GeneratedContent(Descriptor.of(MediaTypes.OCI_LAYER, digest, size),
-                ContentSource.reopenable(() -> new FastRandomStream(seed, size)));
+        return new GeneratedContent(layer, ContentSource.reopenable(() -> new FastRandomStream(seed, size)));
     }
 
     private static void record(GeneratedArtifact artifact, String repository, Map<String, Descriptor> unique,

