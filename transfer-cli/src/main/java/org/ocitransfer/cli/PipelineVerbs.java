@@ -34,15 +34,29 @@ final class PipelineVerbs {
                    BiFunction<P, PrintStream, String> parameters) {
     }
 
-    /** {@code show}: the pipeline, or with {@code --as-parameters} its parameter file. */
-    abstract static class Show<P> extends ClientCommand {
-        private final Kind<P> kind;
+    /** A command on the pipelines of one kind. */
+    abstract static class OnKind<P> extends ClientCommand {
+        final Kind<P> kind;
 
+        OnKind(Kind<P> kind) {
+            this.kind = kind;
+        }
+    }
+
+    /** A command on the pipeline {@code --name} names. */
+    abstract static class OnPipeline<P> extends OnKind<P> {
         @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
         String name;
 
+        OnPipeline(Kind<P> kind) {
+            super(kind);
+        }
+    }
+
+    /** {@code show}: the pipeline, or with {@code --as-parameters} its parameter file. */
+    abstract static class Show<P> extends OnPipeline<P> {
         Show(Kind<P> kind) {
-            this.kind = kind;
+            super(kind);
         }
 
         /** Whether {@code --as-parameters} was given (its help names the kind's template, so each kind has it). */
@@ -61,11 +75,9 @@ final class PipelineVerbs {
     }
 
     /** {@code list}: every pipeline of the kind. */
-    abstract static class ListCommand<P> extends ClientCommand {
-        private final Kind<P> kind;
-
+    abstract static class ListCommand<P> extends OnKind<P> {
         ListCommand(Kind<P> kind) {
-            this.kind = kind;
+            super(kind);
         }
 
         @Override
@@ -77,14 +89,9 @@ final class PipelineVerbs {
     }
 
     /** {@code delete}: the pipeline goes; with {@code --output json} it is printed as it was. */
-    abstract static class Delete<P> extends ClientCommand {
-        private final Kind<P> kind;
-
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
-        String name;
-
+    abstract static class Delete<P> extends OnPipeline<P> {
         Delete(Kind<P> kind) {
-            this.kind = kind;
+            super(kind);
         }
 
         @Override
