@@ -4,6 +4,7 @@ package org.ocitransfer.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertNoTag;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertSameGraph;
+import static org.ocitransfer.testkit.assertions.RunAssertions.succeeded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,11 +117,6 @@ class AzureDifferentialTest {
             assertThat(AZURITE.azurite().containerClient("differential").getBlobClient("other.tar").exists())
                     .isFalse();
         }
-    }
-
-    private static void succeeded(PipelineRun run) {
-        assertThat(run.status()).as(String.valueOf(run.response().pipelineRunErrorMessage()))
-                .isEqualTo(RunStatus.Succeeded);
     }
 
     private static List<String> blobEntries(String blob) throws IOException {

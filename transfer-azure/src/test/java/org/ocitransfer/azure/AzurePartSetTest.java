@@ -4,6 +4,7 @@ package org.ocitransfer.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertSameGraph;
+import static org.ocitransfer.testkit.assertions.RunAssertions.succeeded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
-import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.azure.blob.AzureBlobStoreFactory;
@@ -142,12 +142,6 @@ class AzurePartSetTest {
 
     private static List<String> partNames(PartSet parts) {
         return java.util.stream.IntStream.rangeClosed(1, parts.count()).mapToObj(parts::partName).toList();
-    }
-
-    private static PipelineRun succeeded(PipelineRun run) {
-        assertThat(run.status()).as("run %s: %s", run.name(), run.response().pipelineRunErrorMessage())
-                .isEqualTo(RunStatus.Succeeded);
-        return run;
     }
 
     /** The sha256 of the named blobs' bytes, concatenated in order. */

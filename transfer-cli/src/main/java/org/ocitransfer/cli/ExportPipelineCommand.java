@@ -56,52 +56,42 @@ final class ExportPipelineCommand {
         }
     }
 
+    /** How show, list and delete read, list, delete and print export pipelines. */
+    private static final PipelineVerbs.Kind<ExportPipeline> KIND = new PipelineVerbs.Kind<>("export",
+            TransferClient::getExportPipeline, TransferClient::listExportPipelines,
+            TransferClient::deleteExportPipeline, Views::exportPipelines, PipelineParameters::export);
+
     /** {@code export-pipeline show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an export pipeline.")
-    static final class Show extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
-        String name;
-
+    static final class Show extends PipelineVerbs.Show<ExportPipeline> {
         @Option(names = "--as-parameters", description = "Print the pipeline as an ARM deployment parameter file"
                 + " (azuredeploy.parameters.json of the ExportPipelines template), for create --parameters.")
         boolean asParameters;
 
+        Show() {
+            super(KIND);
+        }
+
         @Override
-        int run(TransferClient client) {
-            ExportPipeline pipeline = client.getExportPipeline(name);
-            if (asParameters) {
-                out().println(PipelineParameters.export(pipeline, err()));
-                return ExitCodes.OK;
-            }
-            print(pipeline, out -> Views.exportPipeline(out, pipeline));
-            return ExitCodes.OK;
+        boolean asParameters() {
+            return asParameters;
         }
     }
 
     /** {@code export-pipeline list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the export pipelines.")
-    static final class ListCommand extends ClientCommand {
-        @Override
-        int run(TransferClient client) {
-            List<ExportPipeline> pipelines = client.listExportPipelines();
-            print(pipelines, out -> Views.exportPipelines(out, pipelines));
-            return ExitCodes.OK;
+    static final class ListCommand extends PipelineVerbs.ListCommand<ExportPipeline> {
+        ListCommand() {
+            super(KIND);
         }
     }
 
     /** {@code export-pipeline delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete an export pipeline (its runs and the archives it wrote stay).")
-    static final class Delete extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
-        String name;
-
-        @Override
-        int run(TransferClient client) {
-            ExportPipeline pipeline = client.getExportPipeline(name);
-            client.deleteExportPipeline(name);
-            print(pipeline, out -> out.println("Deleted export pipeline " + name + "."));
-            return ExitCodes.OK;
+    static final class Delete extends PipelineVerbs.Delete<ExportPipeline> {
+        Delete() {
+            super(KIND);
         }
     }
 }

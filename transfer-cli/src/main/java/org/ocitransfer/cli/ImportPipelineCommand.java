@@ -83,52 +83,42 @@ final class ImportPipelineCommand {
         }
     }
 
+    /** How show, list and delete read, list, delete and print import pipelines. */
+    private static final PipelineVerbs.Kind<ImportPipeline> KIND = new PipelineVerbs.Kind<>("import",
+            TransferClient::getImportPipeline, TransferClient::listImportPipelines,
+            TransferClient::deleteImportPipeline, Views::importPipelines, PipelineParameters::importing);
+
     /** {@code import-pipeline show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an import pipeline.")
-    static final class Show extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
-        String name;
-
+    static final class Show extends PipelineVerbs.Show<ImportPipeline> {
         @Option(names = "--as-parameters", description = "Print the pipeline as an ARM deployment parameter file"
                 + " (azuredeploy.parameters.json of the ImportPipelines template), for create --parameters.")
         boolean asParameters;
 
+        Show() {
+            super(KIND);
+        }
+
         @Override
-        int run(TransferClient client) {
-            ImportPipeline pipeline = client.getImportPipeline(name);
-            if (asParameters) {
-                out().println(PipelineParameters.importing(pipeline, err()));
-                return ExitCodes.OK;
-            }
-            print(pipeline, out -> Views.importPipeline(out, pipeline));
-            return ExitCodes.OK;
+        boolean asParameters() {
+            return asParameters;
         }
     }
 
     /** {@code import-pipeline list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the import pipelines.")
-    static final class ListCommand extends ClientCommand {
-        @Override
-        int run(TransferClient client) {
-            List<ImportPipeline> pipelines = client.listImportPipelines();
-            print(pipelines, out -> Views.importPipelines(out, pipelines));
-            return ExitCodes.OK;
+    static final class ListCommand extends PipelineVerbs.ListCommand<ImportPipeline> {
+        ListCommand() {
+            super(KIND);
         }
     }
 
     /** {@code import-pipeline delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete an import pipeline (its runs and the blobs stay).")
-    static final class Delete extends ClientCommand {
-        @Option(names = {"--name", "-n"}, required = true, paramLabel = "NAME", description = "The pipeline's name.")
-        String name;
-
-        @Override
-        int run(TransferClient client) {
-            ImportPipeline pipeline = client.getImportPipeline(name);
-            client.deleteImportPipeline(name);
-            print(pipeline, out -> out.println("Deleted import pipeline " + name + "."));
-            return ExitCodes.OK;
+    static final class Delete extends PipelineVerbs.Delete<ImportPipeline> {
+        Delete() {
+            super(KIND);
         }
     }
 }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.util.BinaryData;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.junit.jupiter.api.Test;
@@ -28,13 +31,11 @@ class ArchiveOnAzureTest {
     @Test
     void anArchiveBlobIsInspectedAndVerifiedInPlaceAndADamagedCopyIsNamed() throws Exception {
         Azurite storage = azurite.azurite();
-        String exports = storage.createContainer("inspected").toString();
-        String sas = storage.containerSas("inspected", "racwdl", OffsetDateTime.now().plusHours(1));
-        String secret = "file:" + Files.writeString(dir.resolve("sas"), sas);
-        Cli cli = new Cli(dir.resolve("state"));
-        Path layout = Samples.copyLayout(dir.resolve("layout"));
-        ok(cli.run("export-pipeline", "create", "-n", "azureexport", "-r", "oci-layout:" + layout, "-c", exports,
-                "-s", secret));
+        Exports x = exports("inspected", "azureexport");
+        Cli cli = x.cli();
+        String exports = x.container();
+        String sas = x.sas();
+        String secret = x.secret();
         String catalogDigest = ok(cli.run("pipeline-run", "create", "-n", "azureexportrun", "-p", "azureexport",
                 "-t", "export", "-b", "samples.tar", "-a", Samples.HELLO, Samples.WORLD, Samples.MULTI, "-o", "json"))
                 .json().path("response").path("catalogDigest").asText();
@@ -75,13 +76,10 @@ class ArchiveOnAzureTest {
     @Test
     void aDifferentialPartSetOnAPartSetBaseIsInspectedAndVerifiedInPlace() throws Exception {
         Azurite storage = azurite.azurite();
-        String exports = storage.createContainer("inparts").toString();
-        String sas = storage.containerSas("inparts", "racwdl", OffsetDateTime.now().plusHours(1));
-        String secret = "file:" + Files.writeString(dir.resolve("sas"), sas);
-        Cli cli = new Cli(dir.resolve("state"));
-        Path layout = Samples.copyLayout(dir.resolve("layout"));
-        ok(cli.run("export-pipeline", "create", "-n", "partsexport", "-r", "oci-layout:" + layout, "-c", exports,
-                "-s", secret, "--max-part-size", "4096"));
+        Exports x = exports("inparts", "partsexport", "--max-part-size", "4096");
+        Cli cli = x.cli();
+        String exports = x.container();
+        String secret = x.secret();
         String baseDigest = ok(cli.run("pipeline-run", "create", "-n", "baserun", "-p", "partsexport", "-t",
                 "export", "-b", "base.tar", "-a", Samples.HELLO, "-o", "json"))
                 .json().path("response").path("catalogDigest").asText();
@@ -113,6 +111,28 @@ class ArchiveOnAzureTest {
         assertThat(verified.path("whole").asBoolean()).isTrue();
         assertThat(verified.path("bases")).singleElement().satisfies(b ->
                 assertThat(b.path("status").asText()).isEqualTo("MATCHES"));
+    }
+
+    /** The CLI, a new container, the SAS (racwdl, an hour) its {@code file:} secret holds. */
+    private record Exports(Cli cli, String container, String sas, String secret) {
+    }
+
+    /**
+     * Creates the container {@code name} with a SAS in a file, and the export pipeline {@code pipeline} from a copy
+     * of the sample layout into it ({@code options} added to its create command).
+     */
+    private Exports exports(String name, String pipeline, String... options) throws IOException {
+        Azurite storage = azurite.azurite();
+        String container = storage.createContainer(name).toString();
+        String sas = storage.containerSas(name, "racwdl", OffsetDateTime.now().plusHours(1));
+        String secret = "file:" + Files.writeString(dir.resolve("sas"), sas);
+        Cli cli = new Cli(dir.resolve("state"));
+        Path layout = Samples.copyLayout(dir.resolve("layout"));
+        List<String> args = new ArrayList<>(List.of("export-pipeline", "create", "-n", pipeline,
+                "-r", "oci-layout:" + layout, "-c", container, "-s", secret));
+        args.addAll(List.of(options));
+        ok(cli.run(args.toArray(String[]::new)));
+        return new Exports(cli, container, sas, secret);
     }
 
     private static Cli.Result ok(Cli.Result r) {

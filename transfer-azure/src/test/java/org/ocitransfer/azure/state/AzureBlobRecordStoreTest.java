@@ -30,12 +30,8 @@ class AzureBlobRecordStoreTest {
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
-    private static final AtomicInteger CONTAINERS = new AtomicInteger();
-
     private static String newContainer() {
-        String name = "records" + CONTAINERS.incrementAndGet();
-        AZURITE.azurite().createContainer(name);
-        return name;
+        return AZURITE.azurite().newContainer("records");
     }
 
     private static AzureBlobRecordStore store(String container, String permissions) {

@@ -3,7 +3,7 @@
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.pollUntilImported;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.nio.file.Path;
@@ -48,12 +48,8 @@ class AzureKilledWatcherTest {
             assertThat(left.get(0).response().pipelineRunErrorMessage()).contains("interrupted");
             String runName = left.get(0).name();
 
-            await("the blob to be imported by the replacement once the lease lapses", WAIT, () -> {
-                watcher.pollOnce();
-                watcher.awaitIdle(WAIT);
-                return runsOf(client, "victim.tar").get(0).status() == RunStatus.Succeeded;
-            });
-            List<PipelineRun> runs = runsOf(client, "victim.tar");
+            List<PipelineRun> runs = pollUntilImported(
+                    "the blob to be imported by the replacement once the lease lapses", watcher, "victim.tar", WAIT);
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).name()).isEqualTo(runName);
             assertThat(f.startsOf(runName)).as("starts in this JVM").isEqualTo(1);

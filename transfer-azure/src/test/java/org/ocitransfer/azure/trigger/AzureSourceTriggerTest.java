@@ -4,14 +4,13 @@
 package org.ocitransfer.azure.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.awaitSucceeded;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.importRuns;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,17 +51,8 @@ class AzureSourceTriggerTest {
             }
             watchers.forEach(SourceTriggerWatcher::start);
 
-            Map<String, Descriptor> landed = new HashMap<>();
-            for (int i = 1; i <= 20; i++) {
-                String blob = String.format("bundle-%02d.tar", i);
-                landed.put(blob, f.land(blob));
-                Thread.sleep(75);
-            }
-            await("20 Succeeded import runs", WAIT, () -> importRuns(clients.get(0)).stream()
-                    .filter(r -> r.status() == RunStatus.Succeeded).count() == 20);
-            for (SourceTriggerWatcher w : watchers) {
-                assertThat(w.awaitIdle(WAIT)).isTrue();
-            }
+            Map<String, Descriptor> landed = f.landBundles(20);
+            awaitSucceeded(20, clients.get(0), watchers, WAIT);
 
             List<PipelineRun> runs = importRuns(clients.get(0));
             assertThat(runs).hasSize(20).allSatisfy(run -> {
@@ -79,10 +69,7 @@ class AzureSourceTriggerTest {
             for (TransferClient client : clients) {
                 assertThat(statuses(client)).as("the runs another replica lists").isEqualTo(seen);
             }
-            for (Map.Entry<String, Descriptor> e : landed.entrySet()) {
-                assertThat(f.target.repository("app").resolve(AzureTriggerFixture.tagOf(e.getKey())).digest())
-                        .isEqualTo(e.getValue().digest());
-            }
+            f.assertImported(landed);
             for (SourceTriggerWatcher w : watchers) {
                 w.close();
             }

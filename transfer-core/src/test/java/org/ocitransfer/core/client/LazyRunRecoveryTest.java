@@ -25,6 +25,8 @@ import org.ocitransfer.core.internal.client.RunRecord;
 import org.ocitransfer.core.state.Json;
 import org.ocitransfer.core.state.LocalRecordStore;
 import org.ocitransfer.core.state.RecordStore;
+import org.ocitransfer.core.testing.DeadOwner;
+import org.ocitransfer.core.testing.ForwardingRecordStore;
 
 /**
  * Every command line invocation builds a client; building one used to read and parse every run record to mark runs
@@ -39,9 +41,7 @@ class LazyRunRecoveryTest {
     @Test
     void pipelineCommandsReadNoRunAndTheListingRecoversOrphansInItsOnePass() throws Exception {
         LocalRecordStore local = new LocalRecordStore(dir.resolve("state"));
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        String deadOwner = gone.pid() + "@" + ownHost();
+        String deadOwner = DeadOwner.create();
         PipelineRun running = new PipelineRun("crashed1", PipelineRunRequest.export("exporter", "a.tar",
                 List.of("app:1")), null, PipelineRunResponse.builder().status(RunStatus.Running)
                 .startTime(Instant.now()).build(), ProvisioningState.Succeeded);
@@ -66,30 +66,16 @@ class LazyRunRecoveryTest {
         }
     }
 
-    /** The host part of this process's owner string, as the client writes it (a run record of its own). */
-    private static String ownHost() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
     private static RunRecord stored(LocalRecordStore local) {
         return Json.read(local.get(ResourceNames.RUNS, "crashed1").orElseThrow().content(), RunRecord.class);
     }
 
     /** The real store, noting which reads of run records the client makes. */
-    private static final class CountingStore implements RecordStore {
-        private final RecordStore delegate;
+    private static final class CountingStore extends ForwardingRecordStore {
         final List<String> runReads = new ArrayList<>();
 
         CountingStore(RecordStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -97,7 +83,7 @@ class LazyRunRecoveryTest {
             if (collection.equals(ResourceNames.RUNS)) {
                 runReads.add("get");
             }
-            return delegate.get(collection, name);
+            return super.get(collection, name);
         }
 
         @Override
@@ -105,22 +91,7 @@ class LazyRunRecoveryTest {
             if (collection.equals(ResourceNames.RUNS)) {
                 runReads.add("list");
             }
-            return delegate.list(collection);
-        }
-
-        @Override
-        public String put(String collection, String name, byte[] content, String expectedEtag) {
-            return delegate.put(collection, name, content, expectedEtag);
-        }
-
-        @Override
-        public boolean delete(String collection, String name) {
-            return delegate.delete(collection, name);
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
+            return super.list(collection);
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
 import org.ocitransfer.testkit.tools.ExternalTool;
 import org.slf4j.Logger;
@@ -62,6 +63,7 @@ public final class Azurite implements AutoCloseable {
     private final HttpClient httpClient;
     private final Path log;
     private final BlobServiceClient admin;
+    private final AtomicInteger containers = new AtomicInteger();
 
     private Azurite(Process process, int port, boolean https, HttpClient httpClient, Path log) {
         this.process = process;
@@ -177,6 +179,13 @@ public final class Azurite implements AutoCloseable {
     public URI createContainer(String container) {
         admin.getBlobContainerClient(container).createIfNotExists();
         return containerUri(container);
+    }
+
+    /** Creates a container named {@code prefix} and a number no earlier call here gave, and returns the name. */
+    public String newContainer(String prefix) {
+        String name = prefix + containers.incrementAndGet();
+        createContainer(name);
+        return name;
     }
 
     /** An admin client (shared key) for arranging and inspecting test state. */

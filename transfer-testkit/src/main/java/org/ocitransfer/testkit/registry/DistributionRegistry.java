@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.ocitransfer.testkit.assertions.SpecDocuments;
 import org.ocitransfer.testkit.tools.ExternalTool;
 import org.slf4j.Logger;
@@ -162,6 +163,18 @@ public final class DistributionRegistry implements AutoCloseable {
     /** The filesystem driver's root directory ({@code storageDir()/data}). */
     public Path dataDir() {
         return storageDir.resolve("data");
+    }
+
+    /** How many files {@link #dataDir()} holds (0 before anything is stored): to see that nothing was written. */
+    public long storedFiles() {
+        if (!Files.exists(dataDir())) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dataDir())) {
+            return walk.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not count the files under " + dataDir(), e);
+        }
     }
 
     /** The process's output (stdout and stderr, across restarts). */

@@ -1,12 +1,16 @@
 // Parts for source trigger tests: a source exported by the real export run into a container, a target, shared records.
 package org.ocitransfer.testkit.trigger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -141,6 +145,28 @@ public class TriggerFixture implements AutoCloseable {
         return image;
     }
 
+    /**
+     * Lands {@code count} blobs {@code bundle-01.tar}, {@code bundle-02.tar}, ... 75 ms apart, as blobs arrive while
+     * watchers run. @return each blob's image, by blob name
+     */
+    public Map<String, Descriptor> landBundles(int count) throws InterruptedException {
+        Map<String, Descriptor> landed = new HashMap<>();
+        for (int i = 1; i <= count; i++) {
+            String blob = String.format("bundle-%02d.tar", i);
+            landed.put(blob, land(blob));
+            Thread.sleep(75);
+        }
+        return landed;
+    }
+
+    /** Fails unless the target holds each landed image under its blob's tag ({@link #tagOf}). */
+    public void assertImported(Map<String, Descriptor> landed) {
+        for (Map.Entry<String, Descriptor> e : landed.entrySet()) {
+            assertEquals(e.getValue().digest(), target.repository("app").resolve(tagOf(e.getKey())).digest(),
+                    "the target's image of " + e.getKey());
+        }
+    }
+
     /** The tag {@link #land} gives a blob's image: its name without the extension. */
     public static String tagOf(String blobName) {
         int dot = blobName.lastIndexOf('.');
@@ -202,6 +228,33 @@ public class TriggerFixture implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Waits until {@code client} lists {@code count} Succeeded import runs, then until each watcher's imports have
+     * ended; fails if either takes longer than {@code timeout}.
+     */
+    public static void awaitSucceeded(int count, TransferClient client, List<SourceTriggerWatcher> watchers,
+                                      Duration timeout) throws InterruptedException {
+        await(count + " Succeeded import runs", timeout, () -> importRuns(client).stream()
+                .filter(r -> r.status() == RunStatus.Succeeded).count() == count);
+        for (SourceTriggerWatcher w : watchers) {
+            assertTrue(w.awaitIdle(timeout), "the imports of a watcher ended within " + timeout);
+        }
+    }
+
+    /**
+     * Polls {@code watcher} (waiting for its imports after each poll) until the first run of {@code blobName} has
+     * Succeeded; fails naming {@code what} after {@code timeout}. @return the blob's runs then
+     */
+    public static List<PipelineRun> pollUntilImported(String what, SourceTriggerWatcher watcher, String blobName,
+                                                      Duration timeout) throws InterruptedException {
+        await(what, timeout, () -> {
+            watcher.pollOnce();
+            watcher.awaitIdle(timeout);
+            return runsOf(watcher.client(), blobName).get(0).status() == RunStatus.Succeeded;
+        });
+        return runsOf(watcher.client(), blobName);
     }
 
     /** A file's text for a failure message: a child process's log, say. */

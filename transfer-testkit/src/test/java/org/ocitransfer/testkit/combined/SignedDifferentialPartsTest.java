@@ -4,6 +4,7 @@ package org.ocitransfer.testkit.combined;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ocitransfer.testkit.assertions.RunAssertions.succeeded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.junit.jupiter.api.Test;
@@ -147,13 +147,13 @@ class SignedDifferentialPartsTest {
             }
 
             // Into an empty registry: refused before any write, naming the base.
-            long filesBefore = files(empty.registry().dataDir());
+            long filesBefore = empty.registry().storedFiles();
             PipelineRun refused = client.createOrUpdatePipelineRun("importdiffempty",
                     PipelineRunRequest.importBlob("intoempty", "diff.tar"), null);
             assertThat(refused.status()).isEqualTo(RunStatus.Failed);
             assertThat(refused.response().pipelineRunErrorMessage()).contains("full.tar",
                     full.response().catalogDigest(), "Nothing was imported");
-            assertThat(files(empty.registry().dataDir())).isEqualTo(filesBefore);
+            assertThat(empty.registry().storedFiles()).isEqualTo(filesBefore);
 
             // Onto the base's import: every tag of both exports, equal digests.
             succeeded(client.createOrUpdatePipelineRun("importdiff",
@@ -210,12 +210,6 @@ class SignedDifferentialPartsTest {
         }
     }
 
-    private static PipelineRun succeeded(PipelineRun run) {
-        assertThat(run.status()).as(String.valueOf(run.response().pipelineRunErrorMessage()))
-                .isEqualTo(RunStatus.Succeeded);
-        return run;
-    }
-
     /** An EC P-256 key pair as PEM files: the private key at signer.pem, the public key returned. */
     private Path keyPair() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -269,15 +263,6 @@ class SignedDifferentialPartsTest {
             int b = f.read();
             f.seek(offset);
             f.write(b ^ 0x01);
-        }
-    }
-
-    private static long files(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return 0;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).count();
         }
     }
 }

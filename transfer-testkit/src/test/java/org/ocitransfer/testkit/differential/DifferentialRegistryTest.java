@@ -2,6 +2,7 @@
 package org.ocitransfer.testkit.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ocitransfer.testkit.assertions.RunAssertions.succeeded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -99,13 +99,13 @@ class DifferentialRegistryTest {
             assertThat(Files.size(container.resolve("diff.tar"))).isLessThan(uniqueBytes + 16 * 1024);
 
             // Into an empty registry: refused before any write, naming the base.
-            long filesBefore = files(empty.registry().dataDir());
+            long filesBefore = empty.registry().storedFiles();
             PipelineRun refused = client.createOrUpdatePipelineRun("importdiffempty",
                     PipelineRunRequest.importBlob("intoempty", "diff.tar"), null);
             assertThat(refused.status()).isEqualTo(RunStatus.Failed);
             assertThat(refused.response().pipelineRunErrorMessage()).contains("full.tar",
                     full.response().catalogDigest(), "Nothing was imported");
-            assertThat(files(empty.registry().dataDir())).as("files in the empty registry's storage")
+            assertThat(empty.registry().storedFiles()).as("files in the empty registry's storage")
                     .isEqualTo(filesBefore);
             try (HttpRegistry registry = HttpRegistry.builder().uri(empty.registry().url()).build()) {
                 for (String repository : List.of("diff/app", "diff/tool", "diff/multi", "diff/fresh")) {
@@ -128,11 +128,6 @@ class DifferentialRegistryTest {
         }
     }
 
-    private static void succeeded(PipelineRun run) {
-        assertThat(run.status()).as(String.valueOf(run.response().pipelineRunErrorMessage()))
-                .isEqualTo(RunStatus.Succeeded);
-    }
-
     private static List<String> blobEntries(Path archive) throws IOException {
         List<String> digests = new ArrayList<>();
         try (InputStream in = Files.newInputStream(archive); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
@@ -143,14 +138,5 @@ class DifferentialRegistryTest {
             }
         }
         return digests;
-    }
-
-    private static long files(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return 0;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).count();
-        }
     }
 }

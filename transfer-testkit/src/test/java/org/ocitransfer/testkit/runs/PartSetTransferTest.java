@@ -5,6 +5,7 @@ package org.ocitransfer.testkit.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertNoTag;
 import static org.ocitransfer.testkit.assertions.RegistryAssertions.assertSameGraph;
+import static org.ocitransfer.testkit.assertions.RunAssertions.succeeded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,12 +188,6 @@ class PartSetTransferTest {
         assertThat(r.status()).as("import of %s", blob).isEqualTo(RunStatus.Failed);
         assertThat(r.response().importedArtifacts()).isEmpty();
         return r;
-    }
-
-    private static PipelineRun succeeded(PipelineRun run) {
-        assertThat(run.status()).as("run %s: %s", run.name(), run.response().pipelineRunErrorMessage())
-                .isEqualTo(RunStatus.Succeeded);
-        return run;
     }
 
     private static String sha256OfParts(Path container, String name, int count) throws IOException {

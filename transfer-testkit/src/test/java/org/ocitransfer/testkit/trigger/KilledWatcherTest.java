@@ -1,7 +1,7 @@
 package org.ocitransfer.testkit.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.pollUntilImported;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
 import java.nio.file.Path;
@@ -52,12 +52,8 @@ class KilledWatcherTest {
             assertThat(stored.run().status()).as("marked at the client's first use of runs").isEqualTo(RunStatus.Failed);
             assertThat(stored.interrupted()).isTrue();
 
-            await("the blob to be imported by the replacement", WAIT, () -> {
-                watcher.pollOnce();
-                watcher.awaitIdle(WAIT);
-                return runsOf(client, "victim.tar").get(0).status() == RunStatus.Succeeded;
-            });
-            List<PipelineRun> runs = runsOf(client, "victim.tar");
+            List<PipelineRun> runs = pollUntilImported(
+                    "the blob to be imported by the replacement", watcher, "victim.tar", WAIT);
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).name()).isEqualTo(runName);
             assertThat(runs.get(0).response().trigger()).isNotNull();

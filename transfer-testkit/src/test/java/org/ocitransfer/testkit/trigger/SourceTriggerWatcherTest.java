@@ -3,6 +3,7 @@ package org.ocitransfer.testkit.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.await;
+import static org.ocitransfer.testkit.trigger.TriggerFixture.awaitSucceeded;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.importRuns;
 import static org.ocitransfer.testkit.trigger.TriggerFixture.runsOf;
 
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,17 +98,8 @@ class SourceTriggerWatcherTest {
         }
         watchers.forEach(SourceTriggerWatcher::start);
 
-        Map<String, Descriptor> landed = new HashMap<>();
-        for (int i = 1; i <= 20; i++) {
-            String blob = String.format("bundle-%02d.tar", i);
-            landed.put(blob, f.land(blob));
-            Thread.sleep(75);
-        }
-        await("20 Succeeded import runs", WAIT, () -> importRuns(clients.get(0)).stream()
-                .filter(r -> r.status() == RunStatus.Succeeded).count() == 20);
-        for (SourceTriggerWatcher w : watchers) {
-            assertThat(w.awaitIdle(WAIT)).isTrue();
-        }
+        Map<String, Descriptor> landed = f.landBundles(20);
+        awaitSucceeded(20, clients.get(0), watchers, WAIT);
 
         List<PipelineRun> runs = importRuns(clients.get(0));
         assertThat(runs).hasSize(20).allSatisfy(run -> {
@@ -124,10 +115,7 @@ class SourceTriggerWatcherTest {
             assertThat(importRuns(client)).extracting(PipelineRun::name)
                     .containsExactlyInAnyOrderElementsOf(runs.stream().map(PipelineRun::name).toList());
         }
-        for (Map.Entry<String, Descriptor> e : landed.entrySet()) {
-            assertThat(f.target.repository("app").resolve(TriggerFixture.tagOf(e.getKey())).digest())
-                    .isEqualTo(e.getValue().digest());
-        }
+        f.assertImported(landed);
         for (SourceTriggerWatcher w : watchers) {
             w.close();
         }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.ocitransfer.api.StorageContainer;
@@ -48,12 +47,8 @@ class AzureBlobStoreTest {
 
     private static final Set<StorageAccess> EXPORT = EnumSet.of(StorageAccess.READ, StorageAccess.ADD,
             StorageAccess.WRITE, StorageAccess.LIST);
-    private static final AtomicInteger CONTAINERS = new AtomicInteger();
-
     private static String newContainer() {
-        String name = "store" + CONTAINERS.incrementAndGet();
-        AZURITE.azurite().createContainer(name);
-        return name;
+        return AZURITE.azurite().newContainer("store");
     }
 
     private static AzureBlobStore store(String container, String permissions) {

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +55,6 @@ class RegionBlockUploadTest {
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
-    private static final AtomicInteger CONTAINERS = new AtomicInteger();
     private static final int MIB = 1 << 20;
     /** Regions around the 2 MiB block size: several blocks, exactly one block, a short one, a tiny one. */
     private static final List<Long> LENGTHS = List.of(5L * MIB + 1, 100L, 2L * MIB, 3L * MIB - 7, 1L);
@@ -65,9 +63,7 @@ class RegionBlockUploadTest {
     Path dir;
 
     private static String newContainer() {
-        String name = "regions" + CONTAINERS.incrementAndGet();
-        AZURITE.azurite().createContainer(name);
-        return name;
+        return AZURITE.azurite().newContainer("regions");
     }
 
     private static AzureBlobStore store(String container) {

@@ -19,6 +19,7 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.state.LocalRecordStore;
 import org.ocitransfer.core.state.RecordStore;
+import org.ocitransfer.core.testing.ForwardingRecordStore;
 
 /**
  * One of the processes of {@link IdenticalRunsAcrossProcessesTest}: opens a client on the shared state directory,
@@ -42,10 +43,14 @@ public final class IdenticalRunProcess {
     }
 
     /** A record store whose reads of run records take a moment, like a remote store's. */
-    private record SlowRunReads(RecordStore delegate) implements RecordStore {
+    private static final class SlowRunReads extends ForwardingRecordStore {
+        SlowRunReads(RecordStore delegate) {
+            super(delegate);
+        }
+
         @Override
         public Optional<StoredRecord> get(String collection, String name) {
-            Optional<StoredRecord> read = delegate.get(collection, name);
+            Optional<StoredRecord> read = super.get(collection, name);
             if (ResourceNames.RUNS.equals(collection)) {
                 try {
                     Thread.sleep(300);
@@ -54,26 +59,6 @@ public final class IdenticalRunProcess {
                 }
             }
             return read;
-        }
-
-        @Override
-        public List<StoredRecord> list(String collection) {
-            return delegate.list(collection);
-        }
-
-        @Override
-        public String put(String collection, String name, byte[] content, String expectedEtag) {
-            return delegate.put(collection, name, content, expectedEtag);
-        }
-
-        @Override
-        public boolean delete(String collection, String name) {
-            return delegate.delete(collection, name);
-        }
-
-        @Override
-        public String location() {
-            return delegate.location();
         }
     }
 

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
@@ -28,7 +23,6 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.registry.Repository;
-import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
 import org.ocitransfer.core.registry.memory.MemoryRegistry;
 
 /**
@@ -36,38 +30,9 @@ import org.ocitransfer.core.registry.memory.MemoryRegistry;
  * its progress shows what moved, every artifact it was given has an outcome (Failed, Skipped or Succeeded) with or
  * without ContinueOnErrors, and the artifact counts follow one rule: an artifact is an entry of artifactResults.
  */
-class RunReportTest {
+class RunReportTest extends LocalPipelines {
 
-    @TempDir
-    Path dir;
-    private OciLayoutRegistry source;
-    private OciLayoutRegistry target;
-    private Path container;
-    private TransferClient client;
     private final TestImages images = new TestImages(17);
-
-    @BeforeEach
-    void setUp() throws IOException {
-        source = OciLayoutRegistry.open(dir.resolve("source"));
-        target = OciLayoutRegistry.open(dir.resolve("target"));
-        container = Files.createDirectories(dir.resolve("container"));
-        client = newClient();
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-    }
-
-    private TransferClient newClient() {
-        return new TransferClientBuilder().stateDirectory(dir.resolve("state")).buildClient();
-    }
-
-    private void pipelines(Set<PipelineOption> exportOptions, Set<PipelineOption> importOptions) {
-        StorageContainer c = StorageContainer.of(container.toUri());
-        client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source.location(), c, exportOptions));
-        client.createOrUpdateImportPipeline(new ImportPipeline("importer", target.location(), c, importOptions));
-    }
 
     @Test
     void aFailedExportIsFailedInEveryFieldAndListsEachArtifactsOutcome() {

@@ -15,10 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.api.ArtifactResult;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
@@ -33,55 +30,17 @@ import org.ocitransfer.api.TransferClient;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.content.Descriptor;
 import org.ocitransfer.core.content.MediaTypes;
-import org.ocitransfer.core.registry.RegistryException;
 import org.ocitransfer.core.registry.Repository;
-import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
 import org.ocitransfer.core.registry.memory.MemoryRegistry;
+import org.ocitransfer.core.testing.DeadOwner;
 
 /**
  * Export and import runs end to end on local parts: an OCI layout directory, an archive in a local directory
  * container, a second layout directory; and the options' semantics.
  */
-class TransferRunTest {
+class TransferRunTest extends LocalPipelines {
 
-    @TempDir
-    Path dir;
-    private OciLayoutRegistry source;
-    private OciLayoutRegistry target;
-    private Path container;
-    private TransferClient client;
     private final TestImages images = new TestImages(42);
-
-    @BeforeEach
-    void setUp() throws IOException {
-        source = OciLayoutRegistry.open(dir.resolve("source"));
-        target = OciLayoutRegistry.open(dir.resolve("target"));
-        container = Files.createDirectories(dir.resolve("container"));
-        client = newClient();
-    }
-
-    @AfterEach
-    void tearDown() {
-        client.close();
-    }
-
-    private TransferClient newClient() {
-        return new TransferClientBuilder().stateDirectory(dir.resolve("state")).buildClient();
-    }
-
-    private void pipelines(Set<PipelineOption> exportOptions, Set<PipelineOption> importOptions) {
-        StorageContainer c = StorageContainer.of(container.toUri());
-        client.createOrUpdateExportPipeline(new ExportPipeline("exporter", source.location(), c, exportOptions));
-        client.createOrUpdateImportPipeline(new ImportPipeline("importer", target.location(), c, importOptions));
-    }
-
-    private PipelineRun export(String run, String blob, List<String> artifacts) {
-        return client.createOrUpdatePipelineRun(run, PipelineRunRequest.export("exporter", blob, artifacts), null);
-    }
-
-    private PipelineRun importBlob(String run, String blob) {
-        return client.createOrUpdatePipelineRun(run, PipelineRunRequest.importBlob("importer", blob), null);
-    }
 
     private List<String> tarEntries(Path archive) throws IOException {
         List<String> names = new ArrayList<>();
@@ -290,15 +249,13 @@ class TransferRunTest {
         client.close();
 
         // A run left Running by a process that is gone (a real, finished process's pid).
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
         Path record = dir.resolve("state/pipelineRuns/export1.json");
         var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(record.toFile());
         ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("run")).put("name", "crashed1");
         ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("run").get("response")).put("status", "Running")
                 .remove("finishTime");
-        json.put("owner", gone.pid() + "@" + host());
+        json.put("owner", DeadOwner.create());
         Files.write(dir.resolve("state/pipelineRuns/crashed1.json"), json.toString().getBytes());
 
         client = newClient();
@@ -308,18 +265,6 @@ class TransferRunTest {
         assertThat(crashed.status()).isEqualTo(RunStatus.Failed);
         assertThat(crashed.response().pipelineRunErrorMessage()).contains("interrupted");
         assertThat(client.listPipelineRuns()).extracting(PipelineRun::name).contains("export1", "crashed1");
-    }
-
-    private static String host() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     @Test
