@@ -87,8 +87,9 @@ class KeyVaultKeySignerStandInTest {
 
     @Test
     void aPipelineSignsAsItsOwnIdentityAndAnIdentityNotGrantedTheKeyIsRefusedWithNothingWritten() {
-        String clientA = "11111111-aaaa-4aaa-8aaa-111111111111";
-        String clientB = "22222222-bbbb-4bbb-8bbb-222222222222";
+        // Fresh client ids: MSAL caches managed identity tokens across credentials, per client id, in the JVM.
+        String clientA = java.util.UUID.randomUUID().toString();
+        String clientB = java.util.UUID.randomUUID().toString();
         String keyUri = vault.createEcKey("pipeline-signer", "sign", "verify");
         vault.grant("pipeline-signer", clientA);
         try (ManagedIdentityStandIn identities = ManagedIdentityStandIn.start(cert, vault.tenant())) {
