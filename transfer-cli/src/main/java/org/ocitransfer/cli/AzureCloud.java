@@ -14,6 +14,10 @@ enum AzureCloud {
     AzureUSGovernment("azurecr.us", "vault.usgovcloudapi.net"),
     AzureChinaCloud("azurecr.cn", "vault.azure.cn");
 
+    /** The registry forms {@link #registry} takes, for options' help. */
+    static final String REGISTRY_FORMS = "an Azure Container Registry's name (myregistry: https://myregistry.azurecr.io,"
+            + " see --cloud), https://host[:port], http://host:port (plain HTTP) or oci-layout:/path";
+
     /** A registry or vault name: letters and digits only (no scheme, no dot, no colon). */
     private static final Pattern BARE_NAME = Pattern.compile("[A-Za-z0-9]+");
 

@@ -60,7 +60,7 @@ final class Backends {
                 .blobStoreFactory(AzureBlobStoreFactory.builder().credential(AZURE).identityCredentials(IDENTITIES)
                         .build())
                 .secretStore(keyVault())
-                .signerFactory(KeyVaultSecretStore.builder(AZURE).buildKeySigner());
+                .signerFactory(KeyVaultSecretStore.builder(AZURE).identityCredentials(IDENTITIES).buildKeySigner());
     }
 
     /** Records kept in an Azure container (the {@code --state-uri} option). */

@@ -20,17 +20,22 @@ import picocli.CommandLine.Option;
 /** Copies artifacts from a source registry into a target registry directly: the connected case. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
         description = {"Copy artifacts straight from one registry into another (no archive, no pipeline).",
-                "Registries: https://host[:port], http://host:port or oci-layout:/path. Every artifact's content is"
-                        + " in the target before its tag moves; without ContinueOnErrors a failure moves no tag."})
+                "Registries: an Azure Container Registry's name (myregistry), https://host[:port], http://host:port"
+                        + " or oci-layout:/path. Every artifact's content is in the target before its tag moves;"
+                        + " without ContinueOnErrors a failure moves no tag."})
 final class CopyCommand extends ClientCommand {
 
-    @Option(names = "--source-registry", required = true, paramLabel = "URI",
-            description = "The registry to read from: https://host[:port], http://host:port or oci-layout:/path.")
+    @Option(names = "--source-registry", required = true, paramLabel = "REGISTRY",
+            description = "The registry to read from: " + AzureCloud.REGISTRY_FORMS + ".")
     String sourceRegistry;
 
-    @Option(names = "--target-registry", required = true, paramLabel = "URI",
+    @Option(names = "--target-registry", required = true, paramLabel = "REGISTRY",
             description = "The registry to write into, named the same way.")
     String targetRegistry;
+
+    @Option(names = "--cloud", paramLabel = "CLOUD",
+            description = "The cloud of registry names: ${COMPLETION-CANDIDATES} (default: AzureCloud).")
+    AzureCloud cloud;
 
     @Option(names = {"--artifacts", "-a"}, required = true, arity = "1..*", paramLabel = "ARTIFACT",
             converter = Arguments.Artifact.class,
@@ -53,12 +58,14 @@ final class CopyCommand extends ClientCommand {
 
     @Override
     int run(TransferClient client) {
-        CopyRequest request = new CopyRequest(sourceRegistry, targetRegistry,
-                artifacts.stream().map(ArtifactRef::parse).toList(), parse(options));
-        login.bind(targetRegistry);
+        String source = AzureCloud.orDefault(cloud).registry(sourceRegistry);
+        String target = AzureCloud.orDefault(cloud).registry(targetRegistry);
+        CopyRequest request = new CopyRequest(source, target, artifacts.stream().map(ArtifactRef::parse).toList(),
+                parse(options));
+        login.bind(target);
         CopyResult result = client.copy(request);
         print(result, out -> {
-            out.println("Copy " + sourceRegistry + " -> " + targetRegistry + ": " + result.status()
+            out.println("Copy " + source + " -> " + target + ": " + result.status()
                     + (result.message() == null ? "" : " (" + result.message() + ")"));
             Table table = new Table("ARTIFACT", "DIGEST", "RESULT", "MESSAGE");
             for (ArtifactResult a : result.artifactResults()) {

@@ -30,8 +30,7 @@ final class PipelineFlags {
     String name;
 
     @Option(names = {"--registry", "-r"}, paramLabel = "REGISTRY",
-            description = "The registry: an Azure Container Registry's name (myregistry: https://myregistry.azurecr.io,"
-                    + " see --cloud), https://host[:port], http://host:port (plain HTTP) or oci-layout:/path.")
+            description = "The registry: " + AzureCloud.REGISTRY_FORMS + ".")
     String registry;
 
     @Option(names = "--cloud", paramLabel = "CLOUD",

@@ -48,7 +48,8 @@ class CopyCommandTest {
                 "--target-registry", b.url(), "--artifacts", Samples.HELLO, Samples.WORLD, Samples.MULTI,
                 "--options", "ContinueOnErrors", "OverwriteTags", "--username", b.username(), "--password-stdin");
         assertThat(copied.exitCode()).as(copied.describe()).isZero();
-        assertThat(copied.out()).contains("Succeeded", Samples.HELLO, Samples.MULTI);
+        assertThat(copied.out()).contains("Copy " + a.url() + " -> " + b.url() + ": Succeeded", Samples.HELLO,
+                Samples.MULTI);
         assertThat(copied.out() + copied.err()).doesNotContain(b.password());
         assertThat(digests(b, RegistryCredential.basic(b.username(), b.password()), expected)).isEqualTo(expected);
 
@@ -63,6 +64,32 @@ class CopyCommandTest {
                 "--artifacts", Samples.HELLO, "--options", "OverwriteBlobs");
         assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(ExitCodes.USAGE);
         assertThat(refused.err()).contains("does not apply to a copy");
+    }
+
+    @Test
+    void aBareRegistryNameIsAnAzureContainerRegistryInTheCloudNamedAndLayoutsAndUrisAreKept() {
+        Cli cli = new Cli(dir.resolve("state"));
+        Path layout = Samples.copyLayout(dir.resolve("layout"));
+        String target = "oci-layout:" + dir.resolve("target");
+        // No such registry is reachable here: the line naming what was copied shows how each name was read.
+        Cli.Result named = cli.run("copy", "--source-registry", "GapsNoSuchRegistry", "--target-registry", target,
+                "--artifacts", Samples.HELLO);
+        assertThat(named.exitCode()).as(named.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(named.out()).contains("Copy https://gapsnosuchregistry.azurecr.io -> " + target + ": Failed");
+        Cli.Result china = cli.run("copy", "--source-registry", "oci-layout:" + layout, "--target-registry",
+                "gapsnosuchregistry", "--cloud", "AzureChinaCloud", "--artifacts", Samples.HELLO);
+        assertThat(china.exitCode()).as(china.describe()).isEqualTo(ExitCodes.FAILED);
+        assertThat(china.out()).contains("Copy oci-layout:" + layout + " -> https://gapsnosuchregistry.azurecr.cn");
+
+        Cli.Result invalid = cli.run("copy", "--source-registry", "my_registry", "--target-registry", target,
+                "--artifacts", Samples.HELLO);
+        assertThat(invalid.exitCode()).as(invalid.describe()).isEqualTo(ExitCodes.USAGE);
+        assertThat(invalid.err()).contains("'my_registry' is neither a registry URI nor a registry name",
+                "oci-layout:/path");
+        Cli.Result cloud = cli.run("copy", "--source-registry", "myregistry", "--target-registry", target,
+                "--cloud", "Mars", "--artifacts", Samples.HELLO);
+        assertThat(cloud.exitCode()).as(cloud.describe()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cloud.err()).contains("AzureUSGovernment");
     }
 
     private static Map<String, String> digests(DistributionRegistry registry, RegistryCredential credential,

@@ -16,7 +16,10 @@ import java.security.PublicKey;
 import java.util.Locale;
 import java.util.Set;
 import org.ocitransfer.api.ErrorCategory;
+import org.ocitransfer.api.PipelineIdentity;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.azure.internal.blob.Redaction;
+import org.ocitransfer.azure.internal.identity.Identities;
 import org.ocitransfer.azure.internal.http.JdkAzureHttpClient;
 import org.ocitransfer.core.secret.SecretStore;
 import org.ocitransfer.core.signing.ArchiveSignatureException;
@@ -34,24 +37,54 @@ import org.slf4j.LoggerFactory;
  * {@code sign}; the identity needs the {@code sign} and {@code get} key permissions (role "Key Vault Crypto User").
  * The vault's r||s signature is stored in DER (see {@link CatalogSignatures}), so openssl verifies it with the key's
  * public key ({@code az keyvault key download --encoding PEM}). Build it with the vault settings of the secret store:
- * {@code KeyVaultSecretStore.builder(credential).buildKeySigner()}.
+ * {@code KeyVaultSecretStore.builder(credential).buildKeySigner()}. {@link #forIdentity} gives the factory an export
+ * pipeline with an identity signs through: the credential the builder's
+ * {@link KeyVaultSecretStore.Builder#identityCredentials PipelineCredentials} give for that identity, as its secrets
+ * are read; a refusal names the identity.
  */
 public final class KeyVaultKeySigner implements CatalogSignerFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyVaultKeySigner.class);
 
     private final TokenCredential credential;
+    private final PipelineCredentials identities;
+    private final PipelineIdentity identity;
     private final HttpClient httpClient;
     private final boolean verifyChallengeResource;
     private final Set<String> extraHosts;
 
-    /** Built by {@link KeyVaultSecretStore.Builder#buildKeySigner()}: the same credential, HTTP client and hosts. */
-    KeyVaultKeySigner(TokenCredential credential, HttpClient httpClient, boolean verifyChallengeResource,
-                      Set<String> extraHosts) {
+    /**
+     * Built by {@link KeyVaultSecretStore.Builder#buildKeySigner()}: the same credential, pipeline credentials, HTTP
+     * client and hosts.
+     *
+     * @param credential null only for a pipeline identity the pipeline credentials cannot act as (none given)
+     * @param identity   the pipeline identity {@code credential} acts as; null: the default credential
+     */
+    KeyVaultKeySigner(TokenCredential credential, PipelineCredentials identities, PipelineIdentity identity,
+                      HttpClient httpClient, boolean verifyChallengeResource, Set<String> extraHosts) {
         this.credential = credential;
+        this.identities = identities;
+        this.identity = identity;
         this.httpClient = httpClient;
         this.verifyChallengeResource = verifyChallengeResource;
         this.extraHosts = Set.copyOf(extraHosts);
+    }
+
+    /**
+     * This factory signing as the pipeline's identity, with the credential the builder's
+     * {@link KeyVaultSecretStore.Builder#identityCredentials PipelineCredentials} give for it. Without
+     * PipelineCredentials, opening a signer for a pipeline with an identity fails saying so, rather than signing with
+     * the default credential.
+     *
+     * @param pipelineIdentity null: this factory (the default credential)
+     */
+    @Override
+    public CatalogSignerFactory forIdentity(PipelineIdentity pipelineIdentity) {
+        if (pipelineIdentity == null || pipelineIdentity.equals(identity)) {
+            return this;
+        }
+        return new KeyVaultKeySigner(identities == null ? null : identities.credential(pipelineIdentity),
+                identities, pipelineIdentity, httpClient, verifyChallengeResource, extraHosts);
     }
 
     @Override
@@ -75,11 +108,15 @@ public final class KeyVaultKeySigner implements CatalogSignerFactory {
         KeyVaultSecretUri uri = KeyVaultSecretUri.parse(keyUri, "keys", "key");
         String what = "key " + uri.name() + (uri.version() == null ? "" : " (version " + uri.version() + ")")
                 + " in Key Vault " + uri.vault();
+        if (credential == null) {
+            throw new ArchiveSignatureException(Identities.noCredentials(identity, "Key Vault key signer")
+                    + " (signing with " + what + ")", ErrorCategory.UNAUTHORIZED);
+        }
         KeyVaultKey key;
         try {
             key = client(keyUri).getKey();
         } catch (HttpResponseException e) {
-            throw map(e, what, "get");
+            throw map(e, what, "get", identity);
         } catch (RuntimeException e) {
             throw unreachable(e, what);
         }
@@ -106,7 +143,7 @@ public final class KeyVaultKeySigner implements CatalogSignerFactory {
                 try {
                     raw = signing.sign(SignatureAlgorithm.ES256, catalogSha256).getSignature();
                 } catch (HttpResponseException e) {
-                    throw map(e, what, "sign");
+                    throw map(e, what, "sign", identity);
                 } catch (RuntimeException e) {
                     throw unreachable(e, what);
                 }
@@ -136,22 +173,25 @@ public final class KeyVaultKeySigner implements CatalogSignerFactory {
         return builder.buildClient();
     }
 
-    private static ArchiveSignatureException map(HttpResponseException e, String what, String operation) {
+    private static ArchiveSignatureException map(HttpResponseException e, String what, String operation,
+                                                 PipelineIdentity identity) {
         Throwable cause = Redaction.signaturesOnly().scrubbedCopy(e);
+        String who = Identities.describe(identity);
         if (e.getResponse() == null) {
-            return new ArchiveSignatureException("Could not get an Entra ID token for the signing " + what + ": "
-                    + e.getClass().getSimpleName() + ". Check the TokenCredential (managed identity enabled and"
-                    + " assigned, client id, tenant)", cause, ErrorCategory.UNAUTHORIZED);
+            return new ArchiveSignatureException("Could not get an Entra ID token as " + who + " for the signing "
+                    + what + ": " + e.getClass().getSimpleName() + ". Check the TokenCredential (managed identity"
+                    + " enabled and assigned, client id, tenant)", cause, ErrorCategory.UNAUTHORIZED);
         }
         int status = e.getResponse().getStatusCode();
         return switch (status) {
             case 404 -> new ArchiveSignatureException("The signing " + what + " was not found: create it (az keyvault"
                     + " key create --kty EC --curve P-256) or fix the key URI", cause, ErrorCategory.NOT_FOUND);
-            case 403 -> new ArchiveSignatureException("The identity lacks the " + operation + " permission on keys for"
-                    + " the signing " + what + ": grant it the role \"Key Vault Crypto User\" (RBAC vaults) or an"
-                    + " access policy with the key permissions get and sign", cause, ErrorCategory.DENIED);
-            case 401 -> new ArchiveSignatureException("Key Vault did not accept the identity's token for the signing "
-                    + what + ": check that the credential's tenant is the vault's", cause,
+            case 403 -> new ArchiveSignatureException(Character.toUpperCase(who.charAt(0)) + who.substring(1)
+                    + " lacks the " + operation + " permission on keys for the signing " + what + ": grant it the"
+                    + " role \"Key Vault Crypto User\" (RBAC vaults) or an access policy with the key permissions get"
+                    + " and sign", cause, ErrorCategory.DENIED);
+            case 401 -> new ArchiveSignatureException("Key Vault did not accept the token of " + who + " for the"
+                    + " signing " + what + ": check that the credential's tenant is the vault's", cause,
                     ErrorCategory.UNAUTHORIZED);
             default -> new ArchiveSignatureException("Key Vault failed to " + operation + " with the signing " + what
                     + " (HTTP " + status + ")" + (status >= 500 ? ": retry later" : ""), cause,

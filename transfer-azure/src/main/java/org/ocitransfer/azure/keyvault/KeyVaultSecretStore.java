@@ -270,11 +270,13 @@ public final class KeyVaultSecretStore implements SecretStore {
 
         /**
          * A signer factory for Key Vault keys ({@code https://<vault>.vault.azure.net/keys/<name>[/<version>]}) with
-         * this builder's credential, HTTP client, challenge check and extra vault hosts: an export pipeline's
-         * signingKeyUri naming such a key is signed in the vault ({@link KeyVaultKeySigner}).
+         * this builder's credential, pipeline identities' credentials, HTTP client, challenge check and extra vault
+         * hosts: an export pipeline's signingKeyUri naming such a key is signed in the vault
+         * ({@link KeyVaultKeySigner}), as the pipeline's identity when it has one.
          */
         public KeyVaultKeySigner buildKeySigner() {
-            return new KeyVaultKeySigner(credential, httpClient, verifyChallengeResource, extraHosts);
+            return new KeyVaultKeySigner(credential, identities, null, httpClient, verifyChallengeResource,
+                    extraHosts);
         }
     }
 }

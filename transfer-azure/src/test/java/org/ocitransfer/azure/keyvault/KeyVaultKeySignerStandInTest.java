@@ -18,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ocitransfer.api.ErrorCategory;
 import org.ocitransfer.api.ExportPipeline;
 import org.ocitransfer.api.ImportPipeline;
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.api.PipelineRun;
 import org.ocitransfer.api.PipelineRunRequest;
 import org.ocitransfer.api.RunStatus;
 import org.ocitransfer.api.StorageContainer;
 import org.ocitransfer.api.TransferClient;
+import org.ocitransfer.azure.identity.ManagedIdentityCredentials;
+import org.ocitransfer.azure.identity.PipelineCredentials;
 import org.ocitransfer.core.client.TransferClientBuilder;
 import org.ocitransfer.core.registry.layout.OciLayoutRegistry;
 import org.ocitransfer.testkit.azure.EntraIdStandInCredential;
 import org.ocitransfer.testkit.azure.KeyVaultKeysStandIn;
+import org.ocitransfer.testkit.azure.ManagedIdentityStandIn;
 import org.ocitransfer.testkit.azure.TestHttpClients;
 import org.ocitransfer.testkit.content.ContentGenerator;
 import org.ocitransfer.testkit.content.GeneratedArtifact;
@@ -59,17 +63,69 @@ class KeyVaultKeySignerStandInTest {
     }
 
     private TransferClient client() {
+        return client(null);
+    }
+
+    /** A client whose pipelines with an identity sign as it, with the credentials {@code identities} give. */
+    private TransferClient client(PipelineCredentials identities) {
         KeyVaultKeySigner signer = KeyVaultSecretStore.builder(new EntraIdStandInCredential(cert, "home-tenant"))
-                .httpClient(TestHttpClients.trusting(cert)).disableChallengeResourceVerification()
-                .vaultHost(vault.host()).buildKeySigner();
+                .identityCredentials(identities).httpClient(TestHttpClients.trusting(cert))
+                .disableChallengeResourceVerification().vaultHost(vault.host()).buildKeySigner();
         return new TransferClientBuilder().stateDirectory(dir.resolve("state")).signerFactory(signer).buildClient();
     }
 
     private PipelineRun export(TransferClient client, String keyUri, String blob) {
+        return export(client, keyUri, blob, null);
+    }
+
+    private PipelineRun export(TransferClient client, String keyUri, String blob, PipelineIdentity identity) {
         client.createOrUpdateExportPipeline(new ExportPipeline("kvexport", source.location(),
-                StorageContainer.of(container.toUri()), Set.of()).withSigningKeyUri(keyUri));
+                StorageContainer.of(container.toUri()), Set.of()).withSigningKeyUri(keyUri).withIdentity(identity));
         return client.createOrUpdatePipelineRun("run" + blob.replace(".tar", ""), PipelineRunRequest.export(
                 "kvexport", blob, List.of("team/app:1")), null);
+    }
+
+    @Test
+    void aPipelineSignsAsItsOwnIdentityAndAnIdentityNotGrantedTheKeyIsRefusedWithNothingWritten() {
+        // Fresh client ids: MSAL caches managed identity tokens across credentials, per client id, in the JVM.
+        String clientA = java.util.UUID.randomUUID().toString();
+        String clientB = java.util.UUID.randomUUID().toString();
+        String keyUri = vault.createEcKey("pipeline-signer", "sign", "verify");
+        vault.grant("pipeline-signer", clientA);
+        try (ManagedIdentityStandIn identities = ManagedIdentityStandIn.start(cert, vault.tenant())) {
+            String group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+                    + "Microsoft.ManagedIdentity/userAssignedIdentities/";
+            identities.userAssigned(clientA, group + "signera");
+            identities.userAssigned(clientB, group + "signerb");
+            PipelineCredentials managed = new ManagedIdentityCredentials(b -> b.httpClient(identities.httpClient()));
+            try (TransferClient client = client(managed)) {
+                PipelineRun byA = export(client, keyUri, "bya.tar", PipelineIdentity.userAssigned(clientA, null));
+                assertThat(byA.status()).as(byA.response().pipelineRunErrorMessage()).isEqualTo(RunStatus.Succeeded);
+                assertThat(vault.signatures()).isEqualTo(1);
+                assertThat(vault.callers()).isNotEmpty().containsOnly(clientA);
+                assertThat(identities.requests()).extracting(ManagedIdentityStandIn.Request::clientId)
+                        .containsOnly(clientA);
+
+                // B is assigned to the host but not granted the key: refused naming B, no signature, no blob.
+                int callsByA = vault.callers().size();
+                assertFailed(export(client, keyUri, "byb.tar", PipelineIdentity.userAssigned(clientB, null)),
+                        ErrorCategory.DENIED, "The user-assigned managed identity (client id " + clientB + ") lacks"
+                                + " the get permission on keys for the signing key pipeline-signer");
+                assertThat(vault.callers().subList(callsByA, vault.callers().size())).containsOnly(clientB);
+                // No identity: the default credential, not granted either.
+                assertFailed(export(client, keyUri, "bydefault.tar"), ErrorCategory.DENIED,
+                        "The default credential lacks the get permission on keys");
+            }
+        }
+        // Without PipelineCredentials a pipeline with an identity is refused rather than signed by the default.
+        int calls = vault.callers().size();
+        try (TransferClient client = client()) {
+            assertFailed(export(client, keyUri, "noresolver.tar", PipelineIdentity.userAssigned(clientA, null)),
+                    ErrorCategory.UNAUTHORIZED, "without PipelineCredentials");
+        }
+        assertThat(vault.callers()).hasSize(calls);
+        assertThat(vault.signatures()).isEqualTo(1);
+        assertThat(container.toFile().list()).filteredOn(name -> !name.startsWith(".")).containsExactly("bya.tar");
     }
 
     @Test

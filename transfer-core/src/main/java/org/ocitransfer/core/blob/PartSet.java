@@ -128,10 +128,40 @@ public record PartSet(String name, int count, long partSize, long archiveSize) {
     /**
      * The part set named {@code name} in {@code store}: found by its first part {@code NAME.001}.
      *
-     * @return empty when there is no {@code NAME.001} carrying part metadata
+     * @return empty when there is no {@code NAME.001}
+     * @throws BlobStoreException when {@code NAME.001} is there but carries no part metadata (its set lost it in a
+     *                            copy that dropped blob metadata), naming the parts found and what to do; or when its
+     *                            part metadata is malformed
      */
     public static Optional<PartSet> find(BlobStore store, String name) {
-        return store.properties(partName(name, 1)).flatMap(PartSet::describedBy);
+        Optional<BlobItem> first = store.properties(partName(name, 1));
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<PartSet> parts = describedBy(first.get());
+        if (parts.isEmpty()) {
+            throw withoutMetadata(store, name);
+        }
+        return parts;
+    }
+
+    /**
+     * A set whose first part carries no part metadata is not read by its names and sizes: a part missing at the end,
+     * or a stray blob after it, would go unnoticed until the archive's bytes failed to read. Says what is there.
+     */
+    private static BlobStoreException withoutMetadata(BlobStore store, String name) {
+        int found = 1;
+        while (found < MAX_PARTS && store.properties(partName(name, found + 1)).isPresent()) {
+            found++;
+        }
+        String parts = found == 1 ? "'" + partName(name, 1) + "' exists" : "'" + partName(name, 1) + "' to '"
+                + partName(name, found) + "' exist";
+        return new BlobStoreException("Blob '" + name + "' does not exist in " + store.location() + ", but " + parts
+                + " and '" + partName(name, 1) + "' carries no part-set metadata (" + PART_COUNT_KEY + ", "
+                + PART_SIZE_KEY + ", " + ARCHIVE_SIZE_KEY + ", " + PART_INDEX_KEY + "): the parts were copied without"
+                + " their blob metadata, so how many there are is not known. Copy every part again with a tool that"
+                + " keeps blob metadata (transfer blob copy, azcopy), or join them into one blob (cat " + name
+                + ".0* > " + name + ") and use '" + name + "'", null, ErrorCategory.INVALID_INPUT);
     }
 
     /** Whether a blob is a part of a set other than its first (it has part metadata with an index above 1). */

@@ -1,5 +1,6 @@
 package org.ocitransfer.core.signing;
 
+import org.ocitransfer.api.PipelineIdentity;
 import org.ocitransfer.core.secret.SecretStore;
 
 /**
@@ -20,4 +21,17 @@ public interface CatalogSignerFactory {
      * @throws ArchiveSignatureException naming the URI and what to do, when the key cannot be used
      */
     CatalogSigner open(String keyUri, SecretStore secrets);
+
+    /**
+     * This factory signing as an export pipeline's identity: the client opens a pipeline's signer with
+     * {@code factory.forIdentity(pipeline.identity()).open(keyUri, secrets.forIdentity(pipeline.identity()))}, as it
+     * opens the pipeline's container. A factory whose keys are reached with an identity (Key Vault) returns one that
+     * authenticates as that identity, or one that refuses to sign when it cannot act as it; the default, for keys that
+     * need no identity, is this factory.
+     *
+     * @param identity the pipeline's identity; null: the factory's default credential (this factory)
+     */
+    default CatalogSignerFactory forIdentity(PipelineIdentity identity) {
+        return this;
+    }
 }

@@ -1,5 +1,6 @@
-// The client opens each pipeline's container with the blob store factory and the secrets acting as the pipeline's
-// identity (BlobStoreFactory.forIdentity, SecretStore.forIdentity), and with the defaults for a pipeline without one.
+// The client opens each pipeline's container and signer with the blob store and signer factories and the secrets acting
+// as the pipeline's identity (BlobStoreFactory.forIdentity, CatalogSignerFactory.forIdentity, SecretStore.forIdentity),
+// and with the defaults for a pipeline without one.
 package org.ocitransfer.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,9 @@ import org.ocitransfer.core.blob.local.LocalDirectoryBlobStoreFactory;
 import org.ocitransfer.core.registry.memory.MemoryRegistry;
 import org.ocitransfer.core.secret.Secret;
 import org.ocitransfer.core.secret.SecretStore;
+import org.ocitransfer.core.signing.ArchiveSignatureException;
+import org.ocitransfer.core.signing.CatalogSigner;
+import org.ocitransfer.core.signing.CatalogSignerFactory;
 import org.ocitransfer.core.trigger.SourceTriggerSupport;
 
 class PipelineIdentityRoutingTest {
@@ -61,6 +65,26 @@ class PipelineIdentityRoutingTest {
                 "opened as default with the secret of default",
                 "opened as SystemAssigned with the secret of SystemAssigned",
                 "opened as client-a with the secret of client-a");
+    }
+
+    @Test
+    void anExportPipelinesSignerIsOpenedAsItsIdentityWithSecretsReadAsItToo() throws Exception {
+        List<String> opened = new CopyOnWriteArrayList<>();
+        StorageContainer container = StorageContainer.of(Files.createDirectories(dir.resolve("c")).toUri());
+        try (TransferClient client = new TransferClientBuilder().stateDirectory(dir.resolve("state"))
+                .registry("memory:r", new MemoryRegistry("r")).secretStore(new IdentitySecrets(null))
+                .signerFactory(new RecordingSigners(null, opened)).buildClient()) {
+            client.createOrUpdateExportPipeline(new ExportPipeline("signedas", "memory:r", container, Set.of())
+                    .withIdentity(A).withSigningKeyUri("test:key"));
+            client.createOrUpdateExportPipeline(new ExportPipeline("signeddefault", "memory:r", container, Set.of())
+                    .withSigningKeyUri("test:key"));
+            client.createOrUpdatePipelineRun("signrun1", PipelineRunRequest.export("signedas", "a.tar",
+                    List.of("team/app:1")), null);
+            client.createOrUpdatePipelineRun("signrun2", PipelineRunRequest.export("signeddefault", "b.tar",
+                    List.of("team/app:1")), null);
+        }
+        assertThat(opened).containsExactly("signer as client-a with the secret of client-a",
+                "signer as default with the secret of default");
     }
 
     private static String name(PipelineIdentity identity) {
@@ -104,6 +128,36 @@ class PipelineIdentityRoutingTest {
         @Override
         public BlobStoreFactory forIdentity(PipelineIdentity id) {
             return new RecordingFactory(id, opened);
+        }
+    }
+
+    /** Signers recording the identity each is opened as and the secret it was given; they never sign. */
+    private record RecordingSigners(PipelineIdentity identity, List<String> opened) implements CatalogSignerFactory {
+        @Override
+        public boolean supports(String keyUri) {
+            return keyUri.equals("test:key");
+        }
+
+        @Override
+        public CatalogSigner open(String keyUri, SecretStore secrets) {
+            opened.add("signer as " + name(identity) + " with " + secrets.get(keyUri).reveal());
+            return new CatalogSigner() {
+                @Override
+                public byte[] sign(byte[] catalogSha256) {
+                    throw new ArchiveSignatureException("This test's signer does not sign",
+                            org.ocitransfer.api.ErrorCategory.INVALID_INPUT);
+                }
+
+                @Override
+                public String describe() {
+                    return keyUri;
+                }
+            };
+        }
+
+        @Override
+        public CatalogSignerFactory forIdentity(PipelineIdentity id) {
+            return new RecordingSigners(id, opened);
         }
     }
 }

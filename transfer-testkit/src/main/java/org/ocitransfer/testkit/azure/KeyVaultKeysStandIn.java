@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ocitransfer.testkit.tls.SelfSignedCertificate;
@@ -37,7 +38,9 @@ import org.ocitransfer.testkit.tls.SelfSignedCertificate;
  *       digest>}}: {@code {"kid":..,"value":<base64url r||s>}}, signed with the real EC P-256 private key it
  *       generated;</li>
  *   <li>the same bearer challenge as {@link KeyVaultStandIn}; 404 {@code KeyNotFound}, 403 {@code Forbidden} for a
- *       denied key, 400 {@code BadParameter} for another algorithm or a digest that is not 32 bytes.</li>
+ *       denied key, 400 {@code BadParameter} for another algorithm or a digest that is not 32 bytes;</li>
+ *   <li>which identity asks, as {@link KeyVaultStandIn} checks it: a key {@link #grant granted} to identities may be
+ *       read and used only with a token naming one of them; any other caller gets the 403 {@code ForbiddenByRbac}.</li>
  * </ul>
  */
 public final class KeyVaultKeysStandIn implements AutoCloseable {
@@ -47,6 +50,8 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final Set<String> signDenied = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> grants = new ConcurrentHashMap<>();
+    private final List<String> callers = new CopyOnWriteArrayList<>();
     private final AtomicInteger signatures = new AtomicInteger();
 
     private record Key(String version, KeyPair pair, List<String> ops) {
@@ -93,6 +98,24 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
         return keys.get(name).version();
     }
 
+    /** The tenant its challenge names (give it to a {@link ManagedIdentityStandIn} whose tokens it should take). */
+    public String tenant() {
+        return tenant;
+    }
+
+    /**
+     * Lets only these identities get and sign with the key (client ids, identity resource ids or object ids; adds to
+     * earlier grants). A key never granted may be used by any caller.
+     */
+    public void grant(String name, String... identities) {
+        grants.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).addAll(List.of(identities));
+    }
+
+    /** Who asked for each key it holds, in order: the token's {@code appid}, else {@code oid}. */
+    public List<String> callers() {
+        return List.copyOf(callers);
+    }
+
     /** Denies (403) every use of this key, as if the identity lacked the key permissions. */
     public void deny(String name) {
         denied.add(name);
@@ -128,6 +151,10 @@ public final class KeyVaultKeysStandIn implements AutoCloseable {
             if (key == null || (path.size() > 2 && !path.get(2).equals(key.version()))) {
                 send(exchange, 404, KeyVaultStandIn.error("KeyNotFound", "A key with (name/id) " + name
                         + " was not found in this key vault."));
+                return;
+            }
+            if (KeyVaultStandIn.refusedByRbac(exchange, grants.get(name), callers, get ? "keys/read"
+                    : "keys/sign", "keys/" + name)) {
                 return;
             }
             if (denied.contains(name) || (sign && signDenied.contains(name))) {

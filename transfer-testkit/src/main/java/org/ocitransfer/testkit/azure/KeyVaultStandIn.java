@@ -162,22 +162,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
             }
             secretReads.incrementAndGet();
             String name = parts[2];
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            com.fasterxml.jackson.databind.JsonNode claims = StandInTokens.read(auth.substring("Bearer ".length()));
-            String appId = claims.path("appid").asText(null);
-            String objectId = claims.path("oid").asText(null);
-            callers.add(appId != null ? appId : String.valueOf(objectId));
-            Set<String> granted = grants.get(name);
-            String resourceId = claims.path("xms_mirid").asText(null);
-            if (granted != null && java.util.stream.Stream.of(appId, objectId, resourceId)
-                    .noneMatch(id -> id != null && granted.contains(id))) {
-                ObjectNode body = error("Forbidden", "Caller is not authorized to perform action on resource.\r\n"
-                        + "If role assignments, deny assignments or role definitions were changed recently, please"
-                        + " observe propagation time.\r\nCaller: appid=" + appId + ";oid=" + objectId + ";iss="
-                        + claims.path("iss").asText() + "\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/"
-                        + "action'\r\nResource: 'stand-in/secrets/" + name + "'");
-                ((ObjectNode) body.get("error")).putObject("innererror").put("code", "ForbiddenByRbac");
-                StandInHttp.sendJson(exchange, 403, body);
+            if (refusedByRbac(exchange, grants.get(name), callers, "secrets/getSecret", "secrets/" + name)) {
                 return;
             }
             String version = parts.length == 4 ? parts[3] : null;
@@ -203,6 +188,34 @@ public final class KeyVaultStandIn implements AutoCloseable {
             bundle.putObject("tags");
             StandInHttp.sendJson(exchange, 200, bundle);
         }
+    }
+
+    /**
+     * Records who asks (the token's {@code appid}, else its {@code oid}) in {@code callers} and, when the item is
+     * granted to some identities ({@code granted} not null) and the token names none of them (client id, identity
+     * resource id or object id), answers with the 403 {@code ForbiddenByRbac} a vault with Azure RBAC returns, naming
+     * the caller: whether it answered (the request is then done).
+     */
+    static boolean refusedByRbac(HttpExchange exchange, Set<String> granted, List<String> callers, String action,
+                                 String resource) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        com.fasterxml.jackson.databind.JsonNode claims = StandInTokens.read(auth.substring("Bearer ".length()));
+        String appId = claims.path("appid").asText(null);
+        String objectId = claims.path("oid").asText(null);
+        callers.add(appId != null ? appId : String.valueOf(objectId));
+        String resourceId = claims.path("xms_mirid").asText(null);
+        if (granted == null || java.util.stream.Stream.of(appId, objectId, resourceId)
+                .anyMatch(id -> id != null && granted.contains(id))) {
+            return false;
+        }
+        ObjectNode body = error("Forbidden", "Caller is not authorized to perform action on resource.\r\n"
+                + "If role assignments, deny assignments or role definitions were changed recently, please"
+                + " observe propagation time.\r\nCaller: appid=" + appId + ";oid=" + objectId + ";iss="
+                + claims.path("iss").asText() + "\r\nAction: 'Microsoft.KeyVault/vaults/" + action + "/action'\r\n"
+                + "Resource: 'stand-in/" + resource + "'");
+        ((ObjectNode) body.get("error")).putObject("innererror").put("code", "ForbiddenByRbac");
+        StandInHttp.sendJson(exchange, 403, body);
+        return true;
     }
 
     /**

@@ -17,8 +17,8 @@ import org.ocitransfer.core.signing.PemKeys;
 
 /**
  * Routes a pipeline's registry URI and storage container to the client that opens them (the registries given by
- * URI, then the registry factories; the blob store factories, with the client's secrets, both as the pipeline's
- * identity), and checks that they can be opened at all.
+ * URI, then the registry factories; the blob store factories and signer factories, with the client's secrets, all as
+ * the pipeline's identity), and checks that they can be opened at all.
  */
 final class BackendRouting {
 
@@ -40,18 +40,19 @@ final class BackendRouting {
 
     /**
      * The signer of an export pipeline's signingKeyUri (null: none): the first signer factory that supports it, else
-     * a PEM private key read from the client's secrets.
+     * a PEM private key read from the client's secrets, both acting as the pipeline's identity (null: the default
+     * credential).
      */
-    CatalogSigner signer(String signingKeyUri) {
+    CatalogSigner signer(String signingKeyUri, PipelineIdentity identity) {
         if (signingKeyUri == null) {
             return null;
         }
         for (CatalogSignerFactory factory : signerFactories) {
             if (factory.supports(signingKeyUri)) {
-                return factory.open(signingKeyUri, secrets);
+                return factory.forIdentity(identity).open(signingKeyUri, secrets.forIdentity(identity));
             }
         }
-        return PemKeys.signer(signingKeyUri, secrets);
+        return PemKeys.signer(signingKeyUri, secrets.forIdentity(identity));
     }
 
     /**

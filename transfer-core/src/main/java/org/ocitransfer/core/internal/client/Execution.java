@@ -136,7 +136,8 @@ final class Execution implements RunOperation {
                     blobUri = store.blobUri(request.target().name());
                     outcome = new ExportRunner(name, pipeline, registry, store, request.target().name(),
                             request.artifacts(), progress, context.concurrency(),
-                            context.backends().signer(pipeline.signingKeyUri()), request.baseBlobs())
+                            context.backends().signer(pipeline.signingKeyUri(), pipeline.identity()),
+                            request.baseBlobs())
                             .maxPartSize(request.maxPartSize() != null ? request.maxPartSize() : pipeline.maxPartSize())
                             .run();
                 }
