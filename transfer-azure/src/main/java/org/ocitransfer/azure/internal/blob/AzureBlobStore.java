@@ -27,7 +27,6 @@ import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -64,6 +63,7 @@ import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
+import org.ocitransfer.core.content.BlockFilterInputStream;
 import org.ocitransfer.core.secret.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -530,8 +530,8 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         };
     }
 
-    /** Rewrites read failures so their messages and causes carry no SAS. */
-    private final class ScrubbingInputStream extends FilterInputStream {
+    /** Rewrites read failures so their messages and causes carry no SAS (a byte or a skip reads through here too). */
+    private final class ScrubbingInputStream extends BlockFilterInputStream {
         private final String operation;
 
         ScrubbingInputStream(InputStream in, String operation) {
@@ -540,27 +540,9 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         }
 
         @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException | RuntimeException e) {
-                throw scrubbed(e);
-            }
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return super.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw scrubbed(e);
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
+                return in.read(b, off, len);
             } catch (IOException | RuntimeException e) {
                 throw scrubbed(e);
             }
