@@ -27,7 +27,7 @@ public abstract class BlockFilterInputStream extends FilterInputStream {
 
     /** One byte, read through {@link #read(byte[], int, int)}. */
     @Override
-    public final int read() throws IOException {
+    public int read() throws IOException {
         byte[] b = one;
         if (b == null) {
             b = new byte[1];
