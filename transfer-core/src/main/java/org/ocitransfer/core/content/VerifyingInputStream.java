@@ -1,6 +1,5 @@
 package org.ocitransfer.core.content;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -9,9 +8,10 @@ import java.security.MessageDigest;
  * Streams content while checking it against its descriptor: more bytes than the size, fewer bytes at the end, or
  * a different sha256 fail the read with a {@link ContentVerificationException} (wrapped in an IOException, as
  * streams must) naming the digest. The check happens when the last byte is read, so a caller that reads to the end
- * has verified content; a caller that stops early has verified nothing.
+ * has verified content; a caller that stops early has verified nothing. Every way of reading it (a single byte, a
+ * skip) goes through the same check ({@link BlockFilterInputStream}).
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends BlockFilterInputStream {
 
     private final Descriptor expected;
     private final MessageDigest hasher;
@@ -29,13 +29,6 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.expected = expected;
         this.hasher = expected.parsedDigest().newHasher();
         this.where = where;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -82,25 +75,6 @@ public final class VerifyingInputStream extends FilterInputStream {
                     + " digest " + expected.digest() + ": the bytes are corrupt or were altered"));
         }
         verified = true;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     /** Whether every byte was read and matched. */

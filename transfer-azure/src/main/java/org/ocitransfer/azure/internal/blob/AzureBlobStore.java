@@ -2,12 +2,9 @@
 package org.ocitransfer.azure.internal.blob;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.credential.TokenRequestContext;
-import com.azure.core.http.HttpAuthorization;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.util.Context;
-import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
@@ -21,13 +18,10 @@ import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
-import com.azure.storage.blob.options.BlobBeginCopyOptions;
-import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,7 +45,6 @@ import org.ocitransfer.api.StorageAccessMode;
 import org.ocitransfer.azure.copy.CopyMethod;
 import org.ocitransfer.azure.copy.CopyProgressListener;
 import org.ocitransfer.azure.copy.ServerSideCopy;
-import org.ocitransfer.azure.copy.ServerSideCopyUnavailableException;
 import org.ocitransfer.azure.internal.http.JdkAzureHttpClient;
 import org.ocitransfer.core.blob.BlobAlreadyExistsException;
 import org.ocitransfer.core.blob.BlobClaim;
@@ -64,6 +57,7 @@ import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
+import org.ocitransfer.core.content.BlockFilterInputStream;
 import org.ocitransfer.core.secret.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * causes. Build with {@link #builder(URI)}; usually opened through {@link AzureBlobStoreFactory}.
  *
  * <p>Supports {@link RegionUploadSupport}: the regions of a blob are staged as their own blocks by the threads that
- * write them and committed as one list in order (see {@link RegionBlockUpload}).
+ * write them and committed as one list in order (see {@link RegionBlockUpload}). Server-side copies from another
+ * such store are {@link BlobServerCopy}'s.
  */
 public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUploadSupport {
 
@@ -107,11 +102,10 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
     private final StorageErrors errors;
     private final int blockSize;
     private final int blocksInFlight;
-    private final long syncCopyLimit;
-    private final Duration copyPollInterval;
     private final ExecutorService stagers;
     private final ScheduledExecutorService leaseKeeper;
     private final Map<String, LeaseClaim> claims = new ConcurrentHashMap<>();
+    private final BlobServerCopy copies;
 
     private AzureBlobStore(Builder b) {
         this.where = AzureContainerUri.parse(b.uri);
@@ -121,8 +115,6 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         this.credential = b.credential;
         this.blockSize = b.blockSize;
         this.blocksInFlight = b.blocksInFlight;
-        this.syncCopyLimit = b.syncCopyLimit;
-        this.copyPollInterval = b.copyPollInterval;
         this.errors = new StorageErrors(where.uri().toString(), mode, secretSource,
                 sas == null ? Redaction.signaturesOnly() : sas.redaction());
         BlobContainerClientBuilder builder = new BlobContainerClientBuilder().endpoint(where.uri().toString());
@@ -139,6 +131,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         this.asyncContainer = builder.buildAsyncClient();
         this.stagers = Executors.newCachedThreadPool(daemon("azure-blob-stage"));
         this.leaseKeeper = Executors.newSingleThreadScheduledExecutor(daemon("azure-blob-lease"));
+        this.copies = new BlobServerCopy(this, b.syncCopyLimit, b.copyPollInterval);
     }
 
     /** A builder for the container at {@code containerUri}. */
@@ -344,114 +337,13 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
 
     @Override
     public boolean canCopyFrom(BlobStore source) {
-        if (!(source instanceof AzureBlobStore s)) {
-            return false;
-        }
-        // A service on this machine (Azurite) can only copy from itself; a public account can reach public ones.
-        boolean reachable = where.loopback() || s.where.loopback()
-                ? where.authority().equalsIgnoreCase(s.where.authority())
-                : true;
-        return reachable && (s.sas != null || s.credential != null);
+        return copies.canCopyFrom(source);
     }
 
     @Override
     public CopyMethod copyFrom(BlobStore source, BlobItem sourceItem, String targetName, boolean overwrite,
                                CopyProgressListener progress) {
-        if (!canCopyFrom(source)) {
-            throw new IllegalArgumentException("Storage container " + location() + " cannot copy server-side from "
-                    + source.location() + ": use BlobCopier, which streams instead");
-        }
-        AzureBlobStore s = (AzureBlobStore) source;
-        Redaction redaction = errors.redaction().with(s.errors.redaction());
-        StorageErrors copyErrors = new StorageErrors(location(), mode, secretSource, redaction);
-        BlobClient target = container.getBlobClient(targetName);
-        String sourceUrl = s.container.getBlobClient(sourceItem.name()).getBlobUrl();
-        String authorisedSourceUrl = s.sas == null ? sourceUrl : sourceUrl + "?" + s.sas.token().reveal();
-        BlobRequestConditions destination = leaseConditions(targetName);
-        if (!overwrite) {
-            destination.setIfNoneMatch("*");
-        }
-        String operation = "copying blob '" + sourceItem.name() + "' from " + s.location() + " into blob '"
-                + targetName + "'";
-        boolean sync = sourceItem.size() <= syncCopyLimit;
-        if (!sync && s.sas == null) {
-            throw new ServerSideCopyUnavailableException("A server-side copy of " + sourceItem.size() + " bytes from "
-                    + s.location() + " needs a SAS for the source (an identity's token only authorises copies of"
-                    + " up to " + syncCopyLimit + " bytes)", null);
-        }
-        try {
-            if (sync) {
-                BlobCopyFromUrlOptions options = new BlobCopyFromUrlOptions(authorisedSourceUrl)
-                        .setMetadata(sourceItem.metadata()).setDestinationRequestConditions(destination);
-                if (s.sas == null) {
-                    options.setSourceAuthorization(new HttpAuthorization("Bearer", s.bearerToken()));
-                }
-                target.copyFromUrlWithResponse(options, null, Context.NONE);
-                progress.onProgress(sourceItem.size(), sourceItem.size());
-                return CopyMethod.SERVER_SIDE_SYNC;
-            }
-            target.beginCopy(new BlobBeginCopyOptions(authorisedSourceUrl).setMetadata(sourceItem.metadata())
-                    .setDestinationRequestConditions(destination).setPollInterval(copyPollInterval));
-            awaitCopy(target, targetName, sourceItem.size(), overwrite, progress, copyErrors);
-            return CopyMethod.SERVER_SIDE_ASYNC;
-        } catch (BlobStorageException e) {
-            if (BlobErrorCode.CANNOT_VERIFY_COPY_SOURCE.equals(e.getErrorCode())) {
-                throw new ServerSideCopyUnavailableException("The storage service of " + location()
-                        + " could not read the copy source " + sourceUrl + " (HTTP " + e.getStatusCode() + " "
-                        + e.getErrorCode() + ")", redaction.scrubbedCopy(e));
-            }
-            throw copyErrors.map(operation, targetName, e);
-        } catch (BlobStoreException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw copyErrors.map(operation, targetName, e);
-        }
-    }
-
-    private void awaitCopy(BlobClient target, String targetName, long size, boolean overwrite,
-                           CopyProgressListener progress, StorageErrors copyErrors) {
-        while (true) {
-            BlobProperties p = target.getProperties();
-            CopyStatusType status = p.getCopyStatus();
-            if (status == null || CopyStatusType.SUCCESS.equals(status)) {
-                progress.onProgress(size, size);
-                return;
-            }
-            if (!CopyStatusType.PENDING.equals(status)) {
-                String why = copyErrors.redaction().scrub(p.getCopyStatusDescription());
-                if (!overwrite) {
-                    target.deleteIfExists();
-                }
-                throw new BlobStoreException("The server-side copy into blob '" + targetName + "' of " + location()
-                        + " ended " + status + (why == null ? "" : " (" + why + ")")
-                        + (overwrite ? "" : "; the partial target was deleted") + ": retry the copy");
-            }
-            progress.onProgress(copied(p.getCopyProgress()), size);
-            try {
-                Thread.sleep(copyPollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                target.abortCopyFromUrl(p.getCopyId());
-                throw new BlobStoreException("Interrupted while the storage service copied blob '" + targetName
-                        + "' into " + location() + ": the copy was aborted");
-            }
-        }
-    }
-
-    private static long copied(String copyProgress) {
-        if (copyProgress == null || !copyProgress.contains("/")) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(copyProgress.substring(0, copyProgress.indexOf('/')));
-        } catch (NumberFormatException e) {
-            LOG.debug("Unreadable copy progress '{}'", copyProgress);
-            return 0;
-        }
-    }
-
-    private String bearerToken() {
-        return credential.getTokenSync(new TokenRequestContext().addScopes(STORAGE_SCOPE)).getToken();
+        return copies.copyFrom(source, sourceItem, targetName, overwrite, progress);
     }
 
     @Override
@@ -463,7 +355,25 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         leaseKeeper.shutdownNow();
     }
 
-    // ---- package-private helpers for uploads and claims
+    // ---- package-private helpers for uploads, claims and copies
+
+    AzureContainerUri where() {
+        return where;
+    }
+
+    /** The SAS token, or null in ManagedIdentity mode. */
+    SasToken sas() {
+        return sas;
+    }
+
+    /** The Entra ID credential, or null in SasToken mode. */
+    TokenCredential credential() {
+        return credential;
+    }
+
+    String secretSource() {
+        return secretSource;
+    }
 
     BlobContainerClient containerClient() {
         return container;
@@ -530,8 +440,8 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         };
     }
 
-    /** Rewrites read failures so their messages and causes carry no SAS. */
-    private final class ScrubbingInputStream extends FilterInputStream {
+    /** Rewrites read failures so their messages and causes carry no SAS (a byte or a skip reads through here too). */
+    private final class ScrubbingInputStream extends BlockFilterInputStream {
         private final String operation;
 
         ScrubbingInputStream(InputStream in, String operation) {
@@ -540,27 +450,9 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         }
 
         @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException | RuntimeException e) {
-                throw scrubbed(e);
-            }
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return super.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw scrubbed(e);
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
+                return in.read(b, off, len);
             } catch (IOException | RuntimeException e) {
                 throw scrubbed(e);
             }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.stream.Stream;
+import org.ocitransfer.core.content.BlockFilterInputStream;
 
 /**
  * One download as an {@link InputStream}: a single GET, sent when the stream is made (so a missing blob or a refused
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * mid-body is resumed from where it stopped (the SDK's download retries). Failures while reading surface as runtime
  * exceptions, which the store's scrubbing stream turns into IOExceptions without the SAS.
  */
-final class StreamingDownload extends InputStream {
+final class StreamingDownload extends BlockFilterInputStream {
 
     /** How many body chunks may wait for the reader. */
     static final int PREFETCH = 4;
@@ -32,6 +33,7 @@ final class StreamingDownload extends InputStream {
 
     /** Sends the GET and waits for its response headers. @throws RuntimeException the SDK's, when it fails */
     StreamingDownload(BlobAsyncClient blob, BlobRange range) {
+        super(null);
         BlobDownloadAsyncResponse response = blob.downloadStreamWithResponse(range,
                 new DownloadRetryOptions().setMaxRetryRequests(RETRIES), null, false).block();
         if (response == null) {
@@ -40,13 +42,6 @@ final class StreamingDownload extends InputStream {
         // The transport may reuse a chunk's memory once it has been handed on: keep a copy of each.
         this.chunks = response.getValue().map(StreamingDownload::copy).toStream(PREFETCH);
         this.iterator = chunks.iterator();
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -4,6 +4,7 @@ package org.ocitransfer.core.internal.archive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.ocitransfer.core.content.BlockFilterInputStream;
 import org.ocitransfer.core.content.ContentVerificationException;
 import org.ocitransfer.core.content.VerifyingInputStream;
 
@@ -13,7 +14,7 @@ import org.ocitransfer.core.content.VerifyingInputStream;
  * when the region has it. Exactly {@link ArchiveRegion#length()} bytes, or an IOException (a content mismatch is
  * an IOException caused by a {@link ContentVerificationException}).
  */
-final class ArchiveRegionStream extends InputStream {
+final class ArchiveRegionStream extends BlockFilterInputStream {
 
     private final ArchivePlan plan;
     private final ArchiveRegion region;
@@ -24,16 +25,10 @@ final class ArchiveRegionStream extends InputStream {
     private boolean closed;
 
     ArchiveRegionStream(ArchivePlan plan, ArchiveRegion region, ArchiveWriter.BlobOpener opener) {
+        super(null);
         this.plan = plan;
         this.region = region;
         this.opener = opener;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

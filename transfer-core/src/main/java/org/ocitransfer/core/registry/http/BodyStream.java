@@ -1,7 +1,6 @@
 // A response body stream that gives its connection slot back when done and fails a read that stays silent too long.
 package org.ocitransfer.core.registry.http;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpTimeoutException;
@@ -12,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.ocitransfer.core.content.BlockFilterInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * so the number of open exchanges stays bounded. A {@link Watchdog} closes it when one read blocks longer than the
  * read timeout; the reader then gets an {@link HttpTimeoutException}.
  */
-final class BodyStream extends FilterInputStream {
+final class BodyStream extends BlockFilterInputStream {
 
     private final Runnable release;
     private final Watchdog watchdog;
@@ -35,13 +35,6 @@ final class BodyStream extends FilterInputStream {
         this.watchdog = watchdog;
         this.what = what;
         watchdog.register(this);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

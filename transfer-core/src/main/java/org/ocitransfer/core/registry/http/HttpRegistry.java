@@ -130,7 +130,7 @@ public final class HttpRegistry implements Registry {
      */
     public List<String> catalog() {
         return paged(transport.uri("/v2/_catalog?n=" + pageSize), List.of("registry:catalog:*"), "the catalog",
-                null, body -> HttpRepository.strings(body.get("repositories")));
+                null, body -> RepositoryPart.strings(body.get("repositories")));
     }
 
     @Override
