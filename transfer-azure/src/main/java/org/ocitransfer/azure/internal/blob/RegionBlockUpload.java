@@ -22,8 +22,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.RegionLayout;
 import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.UploadOptions;
 import org.slf4j.Logger;
@@ -62,14 +61,11 @@ final class RegionBlockUpload implements RegionUpload {
     private final UploadOptions options;
     private final BlockBlobClient blob;
     private final int blockSize;
-    private final long[] offsets;
-    private final long[] lengths;
+    private final RegionLayout regions;
     /** The position in the blob of each region's first block. */
     private final int[] firstBlocks;
     private final int blockCount;
     private final String idPrefix = UUID.randomUUID().toString().replace("-", "");
-    /** Per region: 0 not started, 1 being written, 2 staged. */
-    private final AtomicIntegerArray states;
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * Block buffers of finished regions, taken by the next ones: at most as many as regions were ever written at once.
@@ -87,24 +83,15 @@ final class RegionBlockUpload implements RegionUpload {
         this.name = name;
         this.options = options;
         this.blob = store.containerClient().getBlobClient(name).getBlockBlobClient();
-        int regions = regionLengths.size();
-        this.lengths = new long[regions];
-        this.offsets = new long[regions];
-        long total = 0;
-        for (int i = 0; i < regions; i++) {
-            lengths[i] = regionLengths.get(i);
-            offsets[i] = total;
-            total += lengths[i];
-        }
-        this.blockSize = blockSizeFor(configuredBlockSize, total, regions);
-        this.firstBlocks = new int[regions];
+        this.regions = new RegionLayout(regionLengths);
+        this.blockSize = blockSizeFor(configuredBlockSize, regions.total(), regions.count());
+        this.firstBlocks = new int[regions.count()];
         int blocks = 0;
-        for (int i = 0; i < regions; i++) {
+        for (int i = 0; i < regions.count(); i++) {
             firstBlocks[i] = blocks;
-            blocks += blocksOf(lengths[i]);
+            blocks += blocksOf(regions.length(i));
         }
         this.blockCount = blocks;
-        this.states = new AtomicIntegerArray(regions);
     }
 
     /**
@@ -143,33 +130,32 @@ final class RegionBlockUpload implements RegionUpload {
 
     @Override
     public int regionCount() {
-        return lengths.length;
+        return regions.count();
     }
 
     @Override
     public long regionOffset(int index) {
-        return offsets[index];
+        return regions.offset(index);
     }
 
     @Override
     public long regionLength(int index) {
-        return lengths[index];
+        return regions.length(index);
     }
 
     @Override
     public void write(int index, InputStream content) throws IOException {
-        Objects.checkIndex(index, lengths.length);
+        Objects.checkIndex(index, regions.count());
         requireOpen("region " + index + " cannot be written");
-        if (!states.compareAndSet(index, 0, 1)) {
-            throw new IllegalStateException("Region " + index + " of blob '" + name + "' is already written");
-        }
+        regions.claim(index, name);
         String leaseId = store.leaseConditions(name).getLeaseId();
-        byte[] buffer = lengths[index] < SMALL_REGION ? new byte[(int) lengths[index]] : spareOrNew();
+        long length = regions.length(index);
+        byte[] buffer = length < SMALL_REGION ? new byte[(int) length] : spareOrNew();
         writeBlocks(index, content, buffer, leaseId);
         if (buffer.length == blockSize && !closed.get()) {
             spares.offer(buffer);
         }
-        states.set(index, 2);
+        regions.complete(index);
     }
 
     /** A block buffer a finished region left, or a new one. */
@@ -179,14 +165,15 @@ final class RegionBlockUpload implements RegionUpload {
     }
 
     private void writeBlocks(int index, InputStream content, byte[] buffer, String leaseId) throws IOException {
-        long remaining = lengths[index];
+        long length = regions.length(index);
+        long remaining = length;
         int block = firstBlocks[index];
         while (remaining > 0) {
             int size = (int) Math.min(blockSize, remaining);
             int got = content.readNBytes(buffer, 0, size);
             if (got < size) {
                 throw new IOException("Region " + index + " of blob '" + name + "' ended after "
-                        + (lengths[index] - remaining + got) + " of its " + lengths[index] + " bytes");
+                        + (length - remaining + got) + " of its " + length + " bytes");
             }
             if (closed.get()) {
                 throw new IOException("The upload of blob '" + name + "' to " + store.location() + " was aborted"
@@ -196,7 +183,7 @@ final class RegionBlockUpload implements RegionUpload {
             remaining -= size;
         }
         if (content.read() >= 0) {
-            throw new IOException("Region " + index + " of blob '" + name + "' is longer than its " + lengths[index]
+            throw new IOException("Region " + index + " of blob '" + name + "' is longer than its " + length
                     + " bytes");
         }
     }
@@ -220,16 +207,7 @@ final class RegionBlockUpload implements RegionUpload {
     @Override
     public void commit() {
         requireOpen("it cannot be committed");
-        List<Integer> incomplete = new ArrayList<>();
-        for (int i = 0; i < lengths.length && incomplete.size() < 10; i++) {
-            if (states.get(i) != 2) {
-                incomplete.add(i);
-            }
-        }
-        if (!incomplete.isEmpty()) {
-            throw new BlobStoreException("Blob '" + name + "' in " + store.location() + " was not committed: region(s) "
-                    + incomplete + " of " + lengths.length + " are incomplete; write every region first");
-        }
+        regions.requireComplete(name, store.location());
         List<String> ids = new ArrayList<>(blockCount);
         for (int b = 0; b < blockCount; b++) {
             ids.add(blockId(b));
@@ -252,7 +230,7 @@ final class RegionBlockUpload implements RegionUpload {
         closed.set(true);
         spares.clear();
         LOG.debug("Committed blob '{}' in {}: {} regions in {} blocks of up to {} bytes", name, store.location(),
-                lengths.length, blockCount, blockSize);
+                regions.count(), blockCount, blockSize);
     }
 
     private void requireOpen(String what) {

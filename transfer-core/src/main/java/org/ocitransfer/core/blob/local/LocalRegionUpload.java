@@ -7,12 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.ocitransfer.core.blob.BlobStoreException;
+import org.ocitransfer.core.blob.RegionLayout;
 import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.UploadOptions;
 
@@ -32,12 +31,9 @@ final class LocalRegionUpload implements RegionUpload {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
-    private final long[] offsets;
-    private final long[] lengths;
+    private final RegionLayout regions;
     private final long size;
     private final UploadOptions options;
-    /** Per region: 0 not started, 1 being written, 2 complete. */
-    private final AtomicIntegerArray states;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean committed;
 
@@ -51,51 +47,43 @@ final class LocalRegionUpload implements RegionUpload {
         this.channel = channel;
         this.size = size;
         this.options = options;
-        this.lengths = new long[regionLengths.size()];
-        this.offsets = new long[regionLengths.size()];
-        long offset = 0;
-        for (int i = 0; i < lengths.length; i++) {
-            lengths[i] = regionLengths.get(i);
-            offsets[i] = offset;
-            offset += lengths[i];
-        }
-        this.states = new AtomicIntegerArray(lengths.length);
+        this.regions = new RegionLayout(regionLengths);
     }
 
     @Override
     public int regionCount() {
-        return lengths.length;
+        return regions.count();
     }
 
     @Override
     public long regionOffset(int index) {
-        return offsets[index];
+        return regions.offset(index);
     }
 
     @Override
     public long regionLength(int index) {
-        return lengths[index];
+        return regions.length(index);
     }
 
     @Override
     public void write(int index, InputStream content) throws IOException {
-        Objects.checkIndex(index, lengths.length);
+        Objects.checkIndex(index, regions.count());
         if (finished.get()) {
             throw new IllegalStateException("The upload of blob '" + name + "' was already "
                     + (committed ? "committed" : "discarded") + "; region " + index + " cannot be written");
         }
-        if (!states.compareAndSet(index, 0, 1)) {
-            throw new IllegalStateException("Region " + index + " of blob '" + name + "' is already written");
-        }
-        long position = offsets[index];
-        long end = position + lengths[index];
-        byte[] buffer = new byte[(int) Math.min(REGION_BUFFER, lengths[index])];
+        regions.claim(index, name);
+        long start = regions.offset(index);
+        long length = regions.length(index);
+        long position = start;
+        long end = start + length;
+        byte[] buffer = new byte[(int) Math.min(REGION_BUFFER, length)];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         while (position < end) {
             int n = content.read(buffer, 0, (int) Math.min(buffer.length, end - position));
             if (n < 0) {
                 throw new IOException("Region " + index + " of blob '" + name + "' ended after "
-                        + (position - offsets[index]) + " of its " + lengths[index] + " bytes");
+                        + (position - start) + " of its " + length + " bytes");
             }
             wrapped.limit(n).position(0);
             while (wrapped.hasRemaining()) {
@@ -103,10 +91,10 @@ final class LocalRegionUpload implements RegionUpload {
             }
         }
         if (content.read() >= 0) {
-            throw new IOException("Region " + index + " of blob '" + name + "' is longer than its "
-                    + lengths[index] + " bytes");
+            throw new IOException("Region " + index + " of blob '" + name + "' is longer than its " + length
+                    + " bytes");
         }
-        states.set(index, 2);
+        regions.complete(index);
     }
 
     @Override
@@ -115,16 +103,7 @@ final class LocalRegionUpload implements RegionUpload {
             throw new IllegalStateException("The upload of blob '" + name + "' was already "
                     + (committed ? "committed" : "discarded"));
         }
-        List<Integer> incomplete = new ArrayList<>();
-        for (int i = 0; i < lengths.length && incomplete.size() < 10; i++) {
-            if (states.get(i) != 2) {
-                incomplete.add(i);
-            }
-        }
-        if (!incomplete.isEmpty()) {
-            throw new BlobStoreException("Blob '" + name + "' in " + location + " was not committed: region(s) "
-                    + incomplete + " of " + lengths.length + " are incomplete; write every region first");
-        }
+        regions.requireComplete(name, location);
         try {
             channel.close();
             if (Files.size(temp) != size) {
