@@ -66,6 +66,28 @@ class LazyRunRecoveryTest {
         }
     }
 
+    @Test
+    void recoveryBindsOnlyTheRecordsOfRunsThatHaveNotEnded() throws Exception {
+        LocalRecordStore local = new LocalRecordStore(dir.resolve("state"));
+        String deadOwner = DeadOwner.create();
+        PipelineRun running = new PipelineRun("crashed1", PipelineRunRequest.export("exporter", "a.tar",
+                List.of("app:1")), null, PipelineRunResponse.builder().status(RunStatus.Running)
+                .startTime(Instant.now()).build(), ProvisioningState.Succeeded);
+        local.put(ResourceNames.RUNS, "crashed1", Json.write(new RunRecord(running, deadOwner, Instant.now(), null)), null);
+        // An ended run whose request no longer binds (written by another version, say): recovery reads its status
+        // only. Before, binding it failed the first use of runs of every client: no run could be created or read.
+        local.put(ResourceNames.RUNS, "ended1", ("{\"run\":{\"name\":\"ended1\",\"request\":\"not a request\","
+                + "\"response\":{\"progress\":{\"bytesDone\":1},\"status\":\"Succeeded\"}},\"owner\":null}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+
+        try (TransferClient client = new TransferClientBuilder().recordStore(local).buildClient()) {
+            PipelineRun recovered = client.getPipelineRun("crashed1");
+            assertThat(recovered.status()).isEqualTo(RunStatus.Failed);
+            assertThat(recovered.response().pipelineRunErrorMessage()).contains("interrupted", deadOwner);
+            assertThat(stored(local).run().status()).isEqualTo(RunStatus.Failed);
+        }
+    }
+
     private static RunRecord stored(LocalRecordStore local) {
         return Json.read(local.get(ResourceNames.RUNS, "crashed1").orElseThrow().content(), RunRecord.class);
     }

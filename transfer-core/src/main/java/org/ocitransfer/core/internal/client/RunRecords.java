@@ -1,5 +1,8 @@
 package org.ocitransfer.core.internal.client;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -52,6 +55,49 @@ final class RunRecords {
 
     static RunRecord parse(RecordStore.StoredRecord stored) {
         return Json.read(stored.content(), RunRecord.class);
+    }
+
+    /**
+     * Whether the stored run has ended, from its {@code run.response.status} alone, read with a streaming parser that
+     * binds nothing. False when that status is absent, not one that ends a run, or cannot be read this way (binding
+     * the whole record then reports what is wrong with it).
+     */
+    static boolean hasEnded(RecordStore.StoredRecord stored) {
+        String status = textAt(stored.content(), "run", "response", "status");
+        for (RunStatus s : RunStatus.values()) {
+            if (s.isTerminal() && s.name().equals(status)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The string at a path of object fields of a JSON document; null when there is none or it is not a string. */
+    private static String textAt(byte[] json, String... path) {
+        try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
+            JsonToken token = parser.nextToken();
+            for (String field : path) {
+                if (token != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                token = null;
+                while (token == null && parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean wanted = field.equals(parser.currentName());
+                    JsonToken value = parser.nextToken();
+                    if (wanted) {
+                        token = value;
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (token == null) {
+                    return null;
+                }
+            }
+            return token == JsonToken.VALUE_STRING ? parser.getText() : null;
+        } catch (IOException e) {
+            return null; // not JSON this parser reads: the caller binds the record, which says what is wrong
+        }
     }
 
     /** Writes the record, if the stored one is at {@code expectedEtag} (null: whatever it is). */

@@ -22,9 +22,16 @@ final class RunRecovery {
         this.runs = runs;
     }
 
-    /** Marks every unfinished run whose owner is gone (as a client starts). */
+    /**
+     * Marks every unfinished run whose owner is gone (at a client's first use of runs). A record whose stored status
+     * says the run ended is not bound: only its status is read (binding every record was most of a command's start-up
+     * once runs accumulate, and an unreadable record of an old run stopped every command that used runs).
+     */
     void recoverInterruptedRuns() {
         for (RecordStore.StoredRecord stored : runs.list()) {
+            if (RunRecords.hasEnded(stored)) {
+                continue;
+            }
             RunRecord record = RunRecords.parse(stored);
             if (!record.run().status().isTerminal() && runs.ownerIsDead(record)) {
                 failOrphaned(stored, record);
