@@ -58,7 +58,6 @@ public final class AcrCredentialProvider implements CredentialProvider {
             ".azurecr.us", "https://management.usgovcloudapi.net/.default");
 
     private static final Logger LOG = LoggerFactory.getLogger(AcrCredentialProvider.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration EARLY = Duration.ofMinutes(5);
     private static final Duration UNKNOWN_EXPIRY = Duration.ofMinutes(10);
@@ -156,7 +155,7 @@ public final class AcrCredentialProvider implements CredentialProvider {
         }
         String refreshToken;
         try {
-            JsonNode body = JSON.readTree(response.body());
+            JsonNode body = Mapper.JSON.readTree(response.body());
             refreshToken = body.path("refresh_token").asText(null);
         } catch (IOException e) {
             refreshToken = null;
@@ -241,7 +240,7 @@ public final class AcrCredentialProvider implements CredentialProvider {
             return Optional.empty();
         }
         try {
-            JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            JsonNode payload = Mapper.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
             return payload.has("exp") && payload.get("exp").canConvertToLong()
                     ? Optional.of(Instant.ofEpochSecond(payload.get("exp").asLong())) : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
@@ -329,5 +328,10 @@ public final class AcrCredentialProvider implements CredentialProvider {
         public AcrCredentialProvider build() {
             return new AcrCredentialProvider(this);
         }
+    }
+
+    /** Made on the first exchange: every command builds this provider, few reach an ACR. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 }
