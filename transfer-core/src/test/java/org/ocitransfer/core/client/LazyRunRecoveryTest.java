@@ -41,11 +41,7 @@ class LazyRunRecoveryTest {
     @Test
     void pipelineCommandsReadNoRunAndTheListingRecoversOrphansInItsOnePass() throws Exception {
         LocalRecordStore local = new LocalRecordStore(dir.resolve("state"));
-        String deadOwner = DeadOwner.create();
-        PipelineRun running = new PipelineRun("crashed1", PipelineRunRequest.export("exporter", "a.tar",
-                List.of("app:1")), null, PipelineRunResponse.builder().status(RunStatus.Running)
-                .startTime(Instant.now()).build(), ProvisioningState.Succeeded);
-        local.put(ResourceNames.RUNS, "crashed1", Json.write(new RunRecord(running, deadOwner, Instant.now(), null)), null);
+        String deadOwner = putOrphan(local);
 
         CountingStore counted = new CountingStore(local);
         try (TransferClient client = new TransferClientBuilder().recordStore(counted).buildClient()) {
@@ -69,11 +65,7 @@ class LazyRunRecoveryTest {
     @Test
     void recoveryBindsOnlyTheRecordsOfRunsThatHaveNotEnded() throws Exception {
         LocalRecordStore local = new LocalRecordStore(dir.resolve("state"));
-        String deadOwner = DeadOwner.create();
-        PipelineRun running = new PipelineRun("crashed1", PipelineRunRequest.export("exporter", "a.tar",
-                List.of("app:1")), null, PipelineRunResponse.builder().status(RunStatus.Running)
-                .startTime(Instant.now()).build(), ProvisioningState.Succeeded);
-        local.put(ResourceNames.RUNS, "crashed1", Json.write(new RunRecord(running, deadOwner, Instant.now(), null)), null);
+        String deadOwner = putOrphan(local);
         // An ended run whose request no longer binds (written by another version, say): recovery reads its status
         // only. Before, binding it failed the first use of runs of every client: no run could be created or read.
         local.put(ResourceNames.RUNS, "ended1", ("{\"run\":{\"name\":\"ended1\",\"request\":\"not a request\","
@@ -86,6 +78,16 @@ class LazyRunRecoveryTest {
             assertThat(recovered.response().pipelineRunErrorMessage()).contains("interrupted", deadOwner);
             assertThat(stored(local).run().status()).isEqualTo(RunStatus.Failed);
         }
+    }
+
+    /** Stores run crashed1, Running, of a process that is gone; @return that process, as the run's owner */
+    private static String putOrphan(LocalRecordStore local) throws InterruptedException {
+        String deadOwner = DeadOwner.create();
+        PipelineRun running = new PipelineRun("crashed1", PipelineRunRequest.export("exporter", "a.tar",
+                List.of("app:1")), null, PipelineRunResponse.builder().status(RunStatus.Running)
+                .startTime(Instant.now()).build(), ProvisioningState.Succeeded);
+        local.put(ResourceNames.RUNS, "crashed1", Json.write(new RunRecord(running, deadOwner, Instant.now(), null)), null);
+        return deadOwner;
     }
 
     private static RunRecord stored(LocalRecordStore local) {
