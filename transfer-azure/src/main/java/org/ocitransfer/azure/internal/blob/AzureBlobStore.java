@@ -17,12 +17,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
-import com.azure.storage.blob.specialized.BlobLeaseClient;
-import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -57,7 +52,6 @@ import org.ocitransfer.core.blob.RegionUpload;
 import org.ocitransfer.core.blob.RegionUploadSupport;
 import org.ocitransfer.core.blob.StorageAccess;
 import org.ocitransfer.core.blob.UploadOptions;
-import org.ocitransfer.core.content.BlockFilterInputStream;
 import org.ocitransfer.core.secret.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +68,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supports {@link RegionUploadSupport}: the regions of a blob are staged as their own blocks by the threads that
  * write them and committed as one list in order (see {@link RegionBlockUpload}). Server-side copies from another
- * such store are {@link BlobServerCopy}'s.
+ * such store are {@link BlobServerCopy}'s, reads {@link BlobDownloads}', claims {@link LeaseClaim}s.
  */
 public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUploadSupport {
 
@@ -88,8 +82,6 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
     public static final String STORAGE_SCOPE = "https://storage.azure.com/.default";
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureBlobStore.class);
-    /** Ranges up to this size are fetched in one request and held in memory; larger ones stream. */
-    private static final long SMALL_RANGE = 4L << 20;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final AzureContainerUri where;
@@ -106,6 +98,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
     private final ScheduledExecutorService leaseKeeper;
     private final Map<String, LeaseClaim> claims = new ConcurrentHashMap<>();
     private final BlobServerCopy copies;
+    private final BlobDownloads downloads;
 
     private AzureBlobStore(Builder b) {
         this.where = AzureContainerUri.parse(b.uri);
@@ -132,6 +125,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
         this.stagers = Executors.newCachedThreadPool(daemon("azure-blob-stage"));
         this.leaseKeeper = Executors.newSingleThreadScheduledExecutor(daemon("azure-blob-lease"));
         this.copies = new BlobServerCopy(this, b.syncCopyLimit, b.copyPollInterval);
+        this.downloads = new BlobDownloads(container, asyncContainer, errors);
     }
 
     /** A builder for the container at {@code containerUri}. */
@@ -231,7 +225,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
 
     @Override
     public InputStream read(String name) {
-        return open(name, null);
+        return downloads.open(name, null);
     }
 
     @Override
@@ -246,24 +240,7 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
             }
             return new ByteArrayInputStream(new byte[0]);
         }
-        return open(name, new BlobRange(offset, length));
-    }
-
-    private InputStream open(String name, BlobRange range) {
-        String operation = "reading blob '" + name + "'";
-        try {
-            if (range != null && range.getCount() != null && range.getCount() <= SMALL_RANGE) {
-                // One GET for a small range (archive headers, manifests): no properties request first.
-                ByteArrayOutputStream out = new ByteArrayOutputStream((int) (long) range.getCount());
-                container.getBlobClient(name).downloadStreamWithResponse(out, range, null, null, false, null,
-                        Context.NONE);
-                return new ByteArrayInputStream(out.toByteArray());
-            }
-            return new ScrubbingInputStream(new StreamingDownload(asyncContainer.getBlobAsyncClient(name), range),
-                    operation);
-        } catch (RuntimeException e) {
-            throw errors.map(operation, name, e);
-        }
+        return downloads.open(name, new BlobRange(offset, length));
     }
 
     @Override
@@ -316,23 +293,9 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
 
     @Override
     public Optional<BlobClaim> tryClaim(String name, Duration ttl) {
-        Duration wanted = ttl == null || ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(60) : ttl;
-        int leaseSeconds = (int) Math.max(15, Math.min(60, (wanted.toMillis() + 999) / 1000));
-        BlobLeaseClient lease = new BlobLeaseClientBuilder().blobClient(container.getBlobClient(name)).buildClient();
-        try {
-            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(leaseSeconds), null, Context.NONE);
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 409) {
-                LOG.debug("Blob '{}' in {} is claimed by another process", name, location());
-                return Optional.empty();
-            }
-            throw errors.map("claiming (leasing) blob '" + name + "'", name, e);
-        } catch (RuntimeException e) {
-            throw errors.map("claiming (leasing) blob '" + name + "'", name, e);
-        }
-        LeaseClaim claim = new LeaseClaim(this, name, lease, Duration.ofSeconds(leaseSeconds), wanted);
-        claims.put(name, claim);
-        return Optional.of(claim);
+        Optional<LeaseClaim> claim = LeaseClaim.tryAcquire(this, name, ttl);
+        claim.ifPresent(c -> claims.put(name, c));
+        return claim.map(BlobClaim.class::cast);
     }
 
     @Override
@@ -438,36 +401,6 @@ public final class AzureBlobStore implements BlobStore, ServerSideCopy, RegionUp
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** Rewrites read failures so their messages and causes carry no SAS (a byte or a skip reads through here too). */
-    private final class ScrubbingInputStream extends BlockFilterInputStream {
-        private final String operation;
-
-        ScrubbingInputStream(InputStream in, String operation) {
-            super(in);
-            this.operation = operation;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw scrubbed(e);
-            }
-        }
-
-        private IOException scrubbed(Exception e) {
-            Throwable storage = e;
-            while (storage != null && !(storage instanceof BlobStorageException)) {
-                storage = storage.getCause();
-            }
-            BlobStoreException mapped = storage != null
-                    ? errors.map(operation, null, (BlobStorageException) storage)
-                    : errors.map(operation, null, new IllegalStateException(errors.redaction().scrub(e.toString())));
-            return new IOException(mapped.getMessage(), mapped);
-        }
     }
 
     /** Builds an {@link AzureBlobStore}: give exactly one of a SAS token or a token credential. */

@@ -1,10 +1,14 @@
 // An exclusive claim on an Azure blob, held as a blob lease and renewed in the background for long claims.
 package org.ocitransfer.azure.internal.blob;
 
+import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.ocitransfer.core.blob.BlobClaim;
@@ -34,6 +38,31 @@ final class LeaseClaim implements BlobClaim {
         this.lease = lease;
         this.leaseDuration = leaseDuration;
         extendTo(Instant.now().plus(wanted.compareTo(leaseDuration) < 0 ? leaseDuration : wanted));
+    }
+
+    /**
+     * Leases {@code name} for {@code ttl} (60 s when none), renewed in the background past the 15-60 s a lease lasts.
+     *
+     * @return the claim; empty when another holder leases the blob
+     */
+    static Optional<LeaseClaim> tryAcquire(AzureBlobStore store, String name, Duration ttl) {
+        Duration wanted = ttl == null || ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(60) : ttl;
+        int leaseSeconds = (int) Math.max(15, Math.min(60, (wanted.toMillis() + 999) / 1000));
+        BlobLeaseClient lease = new BlobLeaseClientBuilder().blobClient(store.containerClient().getBlobClient(name))
+                .buildClient();
+        try {
+            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(leaseSeconds), null, Context.NONE);
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409) {
+                LoggerFactory.getLogger(AzureBlobStore.class).debug("Blob '{}' in {} is claimed by another process",
+                        name, store.location());
+                return Optional.empty();
+            }
+            throw store.errors().map("claiming (leasing) blob '" + name + "'", name, e);
+        } catch (RuntimeException e) {
+            throw store.errors().map("claiming (leasing) blob '" + name + "'", name, e);
+        }
+        return Optional.of(new LeaseClaim(store, name, lease, Duration.ofSeconds(leaseSeconds), wanted));
     }
 
     String leaseId() {
