@@ -1,7 +1,6 @@
 package org.ocitransfer.testkit.registry;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,12 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -98,7 +94,7 @@ public final class DistributionRegistry implements AutoCloseable {
         try {
             Files.createDirectories(dataDir());
             if (mode == AuthMode.BASIC) {
-                writeHtpasswd();
+                RegistryFiles.writeHtpasswd(storageDir.resolve("htpasswd"), username, password);
             } else if (mode == AuthMode.TOKEN) {
                 TokenServer.Builder tb = TokenServer.builder().service("ocitransfer-test-registry")
                         .user(username, password);
@@ -240,7 +236,7 @@ public final class DistributionRegistry implements AutoCloseable {
         if (tokenServer != null) {
             tokenServer.close();
         }
-        deleteTree(storageDir);
+        RegistryFiles.deleteTree(storageDir);
         SpecDocuments.fail("The registry " + url(), violations);
     }
 
@@ -279,7 +275,9 @@ public final class DistributionRegistry implements AutoCloseable {
 
     private void launch() {
         try {
-            Files.writeString(configFile, config(), StandardCharsets.UTF_8);
+            Files.writeString(configFile, RegistryFiles.config(dataDir(), host(), httpSecret, relativeUrls, mode,
+                    storageDir.resolve("htpasswd"), tokenServer, storageDir.resolve("rootcert.pem")),
+                    StandardCharsets.UTF_8);
             Files.writeString(logFile, "--- starting " + executable + " on " + host() + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
@@ -347,48 +345,6 @@ public final class DistributionRegistry implements AutoCloseable {
         LIVE.remove(p);
     }
 
-    private String config() {
-        StringBuilder y = new StringBuilder();
-        y.append("version: 0.1\n")
-                .append("log:\n  level: warn\n  accesslog:\n    disabled: true\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ").append(quote(dataDir().toString()))
-                .append("\n  delete:\n    enabled: true\n  redirect:\n    disable: true\n")
-                .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
-                .append("http:\n  addr: ").append(quote(host())).append("\n  secret: ").append(quote(httpSecret))
-                .append("\n  relativeurls: ").append(relativeUrls).append("\n");
-        if (mode == AuthMode.BASIC) {
-            y.append("auth:\n  htpasswd:\n    realm: ").append(quote("ocitransfer-test-registry"))
-                    .append("\n    path: ").append(quote(storageDir.resolve("htpasswd").toString())).append("\n");
-        } else if (mode == AuthMode.TOKEN) {
-            y.append("auth:\n  token:\n    realm: ").append(quote(tokenServer.realm()))
-                    .append("\n    service: ").append(quote(tokenServer.service()))
-                    .append("\n    issuer: ").append(quote(tokenServer.issuer()))
-                    .append("\n    rootcertbundle: ")
-                    .append(quote(storageDir.resolve("rootcert.pem").toString())).append("\n");
-        }
-        return y.toString();
-    }
-
-    private void writeHtpasswd() throws IOException {
-        Path htpasswd = ExternalTool.require("htpasswd", INSTALL_HTPASSWD);
-        // -i reads the password from stdin, so it never shows in a process listing.
-        Process p = new ProcessBuilder(htpasswd.toString(), "-niB", username).redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(password.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!waitFor(p, Duration.ofSeconds(30)) || p.exitValue() != 0 || !out.startsWith(username + ":$2")) {
-            throw new IllegalStateException("htpasswd could not make a bcrypt entry for user " + username
-                    + " (exit " + (p.isAlive() ? "none" : p.exitValue()) + "); reinstall it with `"
-                    + INSTALL_HTPASSWD + "`");
-        }
-        Files.writeString(storageDir.resolve("htpasswd"), out + "\n", StandardCharsets.UTF_8);
-    }
-
-    private static String quote(String value) {
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-    }
-
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -397,7 +353,7 @@ public final class DistributionRegistry implements AutoCloseable {
         }
     }
 
-    private static boolean waitFor(Process p, Duration timeout) {
+    static boolean waitFor(Process p, Duration timeout) {
         try {
             return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -420,30 +376,6 @@ public final class DistributionRegistry implements AutoCloseable {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    /** Deletes a directory tree, best effort only for files that vanished meanwhile. */
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the test directory " + root, e);
-        }
     }
 
     /** Settings for a {@link DistributionRegistry}; {@link #start()} starts it. */
@@ -538,7 +470,7 @@ public final class DistributionRegistry implements AutoCloseable {
             try {
                 registry = new DistributionRegistry(this, binary, dir);
             } catch (RuntimeException e) {
-                deleteTree(dir);
+                RegistryFiles.deleteTree(dir);
                 throw e;
             }
             try {

@@ -427,7 +427,7 @@ public final class TokenServer implements AutoCloseable {
             try {
                 sharedCertificate = SelfSignedCertificate.generate(dir, "ocitransfer-token-signer");
             } finally {
-                DistributionRegistry.deleteTree(dir);
+                RegistryFiles.deleteTree(dir);
             }
         }
         return sharedCertificate;
